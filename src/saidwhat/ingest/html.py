@@ -1,0 +1,86 @@
+"""HTML articles: trafilatura for text and title, htmldate for the date. Fully offline.
+
+trafilatura never fetches; htmldate *does* fetch when handed a string that looks like a
+URL, so it is only ever given an already-parsed lxml tree.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+
+from ..models import Document
+from .errors import Reject
+
+# trafilatura/htmldate log an ERROR/WARNING for every page they reject; the IngestError says it.
+# Silenced unless the application configured these loggers itself.
+for _name in ("trafilatura", "htmldate"):
+    if logging.getLogger(_name).level == logging.NOTSET:
+        logging.getLogger(_name).setLevel(logging.CRITICAL)
+
+
+def _meta(tree, *keys: str) -> str | None:
+    """First non-empty content of <meta property|name=key> for the given keys."""
+    for key in keys:
+        for el in tree.iterfind(".//meta"):
+            if (el.get("property") or el.get("name") or "").strip().lower() == key:
+                val = (el.get("content") or "").strip()
+                if val:
+                    return val
+    return None
+
+
+def _canonical(tree) -> str | None:
+    for el in tree.iterfind(".//link"):
+        rel = (el.get("rel") or "").lower().split()
+        href = (el.get("href") or "").strip()
+        if "canonical" in rel and href:
+            return href
+    return None
+
+
+def _paragraphs(text: str) -> str:
+    """trafilatura separates blocks by one newline; use a blank line like the text articles."""
+    lines = [ln.strip() for ln in text.split("\n")]
+    return "\n\n".join(ln for ln in lines if ln)
+
+
+_DOCUMENT_TAG = re.compile(r"<(?:html|body)[\s>]", re.I)
+
+
+def build_html_document(source: str, html: str) -> Document:
+    """An HTML Document (id and language are filled in by the caller)."""
+    import htmldate
+    import trafilatura
+    from trafilatura.utils import load_html
+
+    if not _DOCUMENT_TAG.search(html[:65536]):  # trafilatura rejects bare single-block fragments
+        html = f"<html><body>{html}</body></html>"
+
+    extracted = trafilatura.bare_extraction(
+        html,
+        output_format="python",
+        include_comments=False,
+        with_metadata=True,
+        favor_precision=True,
+    )
+    body = getattr(extracted, "text", None) if extracted is not None else None
+    text = _paragraphs(unicodedata.normalize("NFC", body or ""))
+    if not text.strip():
+        raise Reject("no_article_text", "trafilatura found no article text in this HTML page")
+
+    doc = Document(id="", source=source, text=text, format="html")
+    title = (getattr(extracted, "title", None) or "").strip()
+    doc.title = title or None
+
+    tree = load_html(html)  # a parsed tree: htmldate must never see a URL-like string
+    if tree is not None:
+        doc.outlet = _meta(tree, "og:site_name")
+        doc.url = _canonical(tree) or _meta(tree, "og:url")
+        try:
+            published = htmldate.find_date(tree, extensive_search=False, original_date=True)
+        except Exception:  # a date is optional; never lose the article over it
+            published = None
+        if published:
+            doc.published, doc.date_basis = published, "html"
+    return doc

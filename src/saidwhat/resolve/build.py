@@ -1,0 +1,79 @@
+"""Turn NLP candidates into resolved ``Statement`` records: speaker actor, date, targets, negation."""
+from __future__ import annotations
+
+from ..lexicon import lexicon
+from ..models import Document, Statement
+from ..nlp.candidates import Candidate, Mention
+from .dates import date_in, parse_iso
+from .speakers import SpeakerResolver
+from .targets import targets
+
+HOW_CONFIDENCE = {"trailer": 0.9, "leader": 0.85, "parse": 0.75, "same_paragraph": 0.8,
+                  "paragraph_speaker": 0.6, "headline": 0.6}
+
+
+def _attribution_text(c: Candidate, text: str, quotes_mask: list[tuple[int, int]]) -> str:
+    """The sentence around a statement minus its content and quotations: where its date is said."""
+    a, b = c.sent_start, max(c.sent_end, c.end)
+    chars = list(text[a:b])
+    for s, e in [(c.start, c.end), *quotes_mask]:
+        for i in range(max(s, a), min(e, b)):
+            chars[i - a] = " "
+    return "".join(chars)
+
+
+def build_statements(cands: list[Candidate], mentions: list[Mention], document: Document,
+                     quote_spans: list[tuple[int, int]] | None = None) -> list[Statement]:
+    lex = lexicon()
+    text = document.text
+    pub = parse_iso(document.published)
+    resolver = SpeakerResolver(mentions, text, lex)
+    quote_spans = quote_spans or []
+    out: list[Statement] = []
+    resolved: dict[int, object] = {}
+    for c in cands:
+        src = getattr(c, "inherit_from", None)
+        actor = resolved.get(id(src)) if src is not None else None
+        if actor is None:
+            actor = resolver.resolve(c)
+        resolved[id(c)] = actor
+        own = date_in(_attribution_text(c, text, quote_spans), pub)
+        s = Statement(doc=document.name, doc_id=document.id, kind=c.kind, quote=text[c.start:c.end],
+                      start=c.start, end=c.end, cue=c.cue, cue_text=c.cue_text, cue_start=c.cue_start,
+                      cue_end=c.cue_end, speaker_mention=c.speaker_text, speaker_start=c.speaker_start,
+                      speaker_end=c.speaker_end, negated=c.negated)
+        if actor is not None:
+            s.speaker, s.actor_id, s.actor_type = actor.name, actor.id, actor.type
+            s.country, s.sector = actor.country, actor.sector
+        if own is not None:
+            s.date, s.date_basis = own[0].isoformat(), own[1]
+        s.targets, s.target_actors = targets(c, text, s.country, lex)
+        conf = HOW_CONFIDENCE.get(c.how, 0.6)
+        if c.speaker_label == "PRON" or (c.speaker_text or "").lower().startswith("the "):
+            conf -= 0.1
+        if actor is None:
+            conf = 0.3
+        s.confidence = round(max(0.05, min(0.99, conf)), 2)
+        out.append(s)
+    _fill_dates(out, document)
+    return out
+
+
+def _fill_dates(stmts: list[Statement], document: Document) -> None:
+    """Statements with no date of their own take the nearest dated statement of the same actor in
+    the article (the same briefing), else the publication date."""
+    for i, s in enumerate(stmts):
+        if s.date:
+            continue
+        best = None
+        for j, o in enumerate(stmts):
+            if o.date and o.date_basis != "context" and o.actor_id and o.actor_id == s.actor_id:
+                dist = (i - j) if j < i else (j - i) + 0.5
+                if best is None or dist < best[0]:
+                    best = (dist, o)
+        if best is not None:
+            s.date, s.date_basis = best[1].date, "context"
+        elif document.published:
+            s.date, s.date_basis = document.published, "publication"
+        else:
+            s.date, s.date_basis = None, "unknown"

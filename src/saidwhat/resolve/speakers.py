@@ -1,0 +1,233 @@
+"""Resolve speaker mentions to actors across a document: full names from surnames and misspellings,
+pronouns, role nouns ("the spokesperson", "the ministry", "the statement"), metonyms ("Moscow",
+"Official Moscow", "the Kremlin") to a government actor. Plain data in, plain data out.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from ..lexicon import Lexicon, lexicon
+from ..nlp.candidates import Candidate, Mention
+
+PERSON_PRON = {"he", "she", "i", "him", "her"}
+GROUP_PRON = {"it", "they", "we"}
+DETS = re.compile(r"^(the|a|an|this|that|these|those)\s+", re.IGNORECASE)
+
+
+@dataclass
+class Actor:
+    id: str
+    name: str
+    type: str                 # person | organization | country | group
+    country: str | None = None
+    sector: str | None = None
+    roles: list[str] = field(default_factory=list)
+
+
+def slug(s: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
+
+
+class PersonRegistry:
+    """Persons named in one document; surnames and misspellings map to the full name."""
+
+    def __init__(self, mentions: list[Mention], lex: Lexicon):
+        self.lex = lex
+        self.people: list[Actor] = []
+        full = [m for m in mentions if m.label == "PERSON" and len(m.text.split()) >= 2]
+        for m in full + [m for m in mentions if m.label == "PERSON" and len(m.text.split()) < 2]:
+            self.add(m)
+
+    def add(self, m: Mention) -> Actor | None:
+        name = _clean_name(m.text)
+        if not name or self.lex.lookup(name):
+            return None
+        a = self.find(name)
+        if a is None:
+            a = Actor(id="person:" + slug(name), name=name, type="person")
+            self.people.append(a)
+        if m.role:
+            if m.role not in a.roles:
+                a.roles.append(m.role)
+            a.country = a.country or m.role_country
+            a.sector = a.sector or _sector_of(m.role, self.lex)
+        return a
+
+    def find(self, name: str) -> Actor | None:
+        name = _clean_name(name)
+        if not name:
+            return None
+        parts = name.split()
+        for a in self.people:
+            if a.name == name:
+                return a
+        last = parts[-1].lower()
+        best, score = None, 0.0
+        for a in self.people:
+            alast = a.name.split()[-1].lower()
+            if len(parts) == 1 or parts[0].lower() == a.name.split()[0].lower():
+                s = 100.0 if alast == last else fuzz.ratio(alast, last)
+                if s > score:
+                    best, score = a, s
+        return best if score >= 80 else None
+
+
+def _clean_name(s: str) -> str:
+    s = s.replace("\u2019s", "").replace("'s", "").strip(" ,.")
+    s = DETS.sub("", s)
+    return " ".join(w for w in s.split() if w[:1].isupper() or w[:1].isdigit())
+
+
+def _sector_of(role: str, lex: Lexicon) -> str | None:
+    r = role.lower()
+    for key in sorted(lex.roles, key=len, reverse=True):
+        if key in r:
+            return lex.roles[key][0]
+    return None
+
+
+def _role_key(text: str, lex: Lexicon) -> str | None:
+    t = " " + text.lower().replace("\u2019", "'") + " "
+    for key in sorted(lex.roles, key=len, reverse=True):
+        if f" {key} " in t or f" {key}'s " in t:
+            return key
+    return None
+
+
+def country_actor(iso3: str, lex: Lexicon) -> Actor:
+    c = lex.countries[iso3]
+    return Actor(id=iso3, name=c.name, type="country", country=iso3, sector="GOV")
+
+
+def org_actor(oid: str, lex: Lexicon) -> Actor:
+    o = lex.orgs[oid]
+    return Actor(id="org:" + oid, name=o.name, type="organization", country=o.country, sector=o.sector)
+
+
+ROLE_TITLES = {"foreign ministry": "Foreign Ministry", "foreign affairs ministry": "Foreign Ministry",
+               "ministry of foreign affairs": "Foreign Ministry", "defense ministry": "Defense Ministry",
+               "defence ministry": "Defense Ministry", "ministry of defense": "Defense Ministry",
+               "ministry of defence": "Defense Ministry", "embassy": "Embassy", "parliament": "Parliament",
+               "presidency": "Presidency", "cabinet": "Cabinet", "state department": "State Department"}
+
+
+class SpeakerResolver:
+    def __init__(self, mentions: list[Mention], text: str, lex: Lexicon | None = None):
+        self.lex = lex or lexicon()
+        self.text = text
+        self.mentions = mentions
+        self.people = PersonRegistry(mentions, self.lex)
+        self.history: list[tuple[int, Actor]] = []   # (position, actor) of resolved speakers
+
+    # most recent actors ------------------------------------------------------------------
+    def last(self, pos: int, pred) -> Actor | None:
+        for p, a in reversed(self.history):
+            if p <= pos and pred(a):
+                return a
+        return None
+
+    def last_mention(self, pos: int, labels: set[str]) -> Mention | None:
+        best = None
+        for m in self.mentions:
+            if m.start < pos and m.label in labels:
+                best = m
+        return best
+
+    def context_country(self, pos: int) -> str | None:
+        a = self.last(pos, lambda a: a.country is not None)
+        if a:
+            return a.country
+        m = self.last_mention(pos, {"GPE", "NORP"})
+        if m:
+            hit = self.lex.lookup(m.text)
+            if hit and hit[0] == "country":
+                return hit[1]
+        return None
+
+    # resolution -----------------------------------------------------------------------------
+    def resolve(self, c: Candidate) -> Actor | None:
+        actor = self._resolve(c)
+        if actor is not None:
+            self.history.append((c.speaker_start if c.speaker_start is not None else c.start, actor))
+        return actor
+
+    def _resolve(self, c: Candidate) -> Actor | None:
+        text = (c.speaker_text or "").strip()
+        if not text:
+            return None
+        pos = c.speaker_start if c.speaker_start is not None else c.start
+        low = text.lower()
+        if c.speaker_label == "PRON" or low in PERSON_PRON | GROUP_PRON:
+            if low in PERSON_PRON:
+                return self.last(pos, lambda a: a.type == "person") or self._person_from_mentions(pos)
+            return self.last(pos, lambda a: a.type in ("country", "organization", "group")) or self._place_from_mentions(pos)
+        # a person named in the mention
+        for name in c.speaker_names:
+            a = self.people.find(name)
+            if a is not None:
+                return a
+        hit = self.lex.lookup(text)
+        if hit:
+            return country_actor(hit[1], self.lex) if hit[0] == "country" else org_actor(hit[1], self.lex)
+        a = self.people.find(text) if text[:1].isupper() and not DETS.match(text) else None
+        if a is not None:
+            return a
+        role = _role_key(text, self.lex)
+        country = self._country_in_mention(text, pos)
+        if role is not None:
+            sector, kind = self.lex.roles[role]
+            if kind == "person":
+                same = self.last(pos, lambda a: a.type == "person" and (country is None or a.country in (None, country)))
+                if same is not None:
+                    return same
+            elif role in ("statement", "side", "government", "authorities") and country is None:
+                prev = self.last(pos, lambda a: a.type in ("organization", "country"))
+                if prev is not None:
+                    return prev
+            elif role in ("government", "side", "authorities") and country is not None:
+                return country_actor(country, self.lex)
+            elif role in ROLE_TITLES:
+                if country is None:
+                    prev = self.last(pos, lambda a: a.type == "organization" and a.sector == sector)
+                    if prev is not None:
+                        return prev
+                    country = self.context_country(pos)
+                if country is not None:
+                    cname = self.lex.countries[country]
+                    adj = cname.adjectives[0] if cname.adjectives else cname.name
+                    name = f"{adj} {ROLE_TITLES[role]}"
+                    return Actor(id=f"org:{country}-{sector}", name=name, type="organization",
+                                 country=country, sector=sector)
+        if c.speaker_label == "PERSON" or (text[:1].isupper() and len(text.split()) <= 4 and c.speaker_label != "NOUN"):
+            name = _clean_name(text)
+            if name:
+                return Actor(id="person:" + slug(name), name=name, type="person", country=country)
+        name = DETS.sub("", text)
+        kind = "group" if low.endswith("s") and not low.endswith("ss") else "organization"
+        return Actor(id=f"{kind}:{slug(name)}", name=name, type=kind, country=country,
+                     sector=self.lex.roles[role][0] if role else None)
+
+    def _country_in_mention(self, text: str, pos: int) -> str | None:
+        if re.search(r"\bthe country'?s?\b|\bits\b", text.lower().replace("\u2019", "'")):
+            return self.context_country(pos)
+        for w in re.findall(r"[\w\-\.]+(?:[\u2019']s)?", text):
+            hit = self.lex.lookup(w)
+            if hit and hit[0] == "country":
+                return hit[1]
+        return None
+
+    def _person_from_mentions(self, pos: int) -> Actor | None:
+        m = self.last_mention(pos, {"PERSON"})
+        return self.people.find(m.text) if m else None
+
+    def _place_from_mentions(self, pos: int) -> Actor | None:
+        m = self.last_mention(pos, {"GPE", "ORG"})
+        if m is None:
+            return None
+        hit = self.lex.lookup(m.text)
+        if hit:
+            return country_actor(hit[1], self.lex) if hit[0] == "country" else org_actor(hit[1], self.lex)
+        return None
