@@ -54,6 +54,7 @@ class Lexicon:
     countries: dict[str, Country]
     orgs: dict[str, Org]
     roles: dict[str, tuple[str, str]]          # role noun -> (sector, kind)
+    non_speakers: set[str] = field(default_factory=set)  # nouns that "call for" but never speak
     # lower-cased surface form -> ("country", iso3, how) | ("org", id, how)
     places: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
@@ -99,7 +100,8 @@ def lexicon() -> Lexicon:
     roles = {r[0].lower(): (r[1], r[2]) for r in _rows("roles.tsv")}
     lex = Lexicon(cues={k: v for k, v in raw["verbs"].items() if v}, negators=set(raw["negators"]),
                   decline_verbs=set(raw["decline_verbs"]), particles=raw.get("particles", {}),
-                  phrases=raw["phrases"], countries=countries, orgs=orgs, roles=roles)
+                  phrases=raw["phrases"], countries=countries, orgs=orgs, roles=roles,
+                  non_speakers=set(raw.get("non_speakers", [])))
     for c in countries.values():
         lex.places[_norm(c.name)] = ("country", c.iso3, "name")
         for a in c.aliases:

@@ -107,6 +107,9 @@ class Attributor:
         for c in head.rights:
             if c.dep_ in ("compound", "flat", "case") and c.i == right + 1:
                 right = c.i
+            elif c.dep_ == "prep" and c.lower_ == "of" and c.i == right + 1 and any(
+                    g.ent_type_ in ("GPE", "ORG", "NORP") for g in c.subtree):
+                right = c.right_edge.i  # "the foreign ministry of Turkey"
             else:
                 break
         return doc[left:right + 1]
@@ -220,7 +223,10 @@ class Attributor:
 
     def cue_candidates(self, t, frames) -> list[Candidate]:
         subj = self.subject_of(t)
-        if subj is None:
+        if subj is None or subj.lemma_.lower() in self.lex.non_speakers:
+            return []
+        if t.dep_ == "relcl" and subj.i == t.head.i and not (subj.ent_type_ or any(x.ent_type_ for x in subj.subtree if x.i < subj.i)
+                                                         or subj.lemma_.lower() in self.lex.roles):
             return []
         neg = self.negated(t)
         res = []
@@ -305,7 +311,7 @@ class Attributor:
         span = self.trim(lo, hi_tok.idx + len(hi_tok))
         if not span:
             return None
-        obj_span = self.mention_span(obj) if obj is not None else None
+        obj_span = self.doc[obj.left_edge.i:obj.right_edge.i + 1] if obj is not None else None
         return self.make(self.quote_kind(*span) if self.quote_kind(*span) != "direct" else "mixed", span, t, subj,
                          "obj_to", "parse", obj=obj_span, neg=neg)
 

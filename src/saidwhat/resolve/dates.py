@@ -56,14 +56,15 @@ def _month_day(mon: str, day: str, year: str | None, pub: date | None) -> date |
 def date_in(segment: str, pub: date | None) -> tuple[date, str] | None:
     """The first date expression in ``segment`` resolved against ``pub``: (date, basis)."""
     found: list[tuple[int, date, str]] = []
-    for m in RE_MDY.finditer(segment):
-        d = _month_day(m.group(1), m.group(2), m.group(3), pub)
-        if d:
-            found.append((m.start(), d, "explicit"))
-    for m in RE_DMY.finditer(segment):
-        d = _month_day(m.group(2), m.group(1), m.group(3), pub)
-        if d:
-            found.append((m.start(), d, "explicit"))
+    for rx, order in ((RE_MDY, (1, 2, 3)), (RE_DMY, (2, 1, 3))):
+        for m in rx.finditer(segment):
+            # a date names the day of the statement only as an adverbial ("on April 23"), not
+            # inside a noun phrase ("the November 9, 2020 agreement")
+            if not re.search(r"\b(on|since|dated)\s+$", segment[max(0, m.start() - 8):m.start()], re.I):
+                continue
+            d = _month_day(m.group(order[0]), m.group(order[1]), m.group(order[2]), pub)
+            if d and (pub is None or d <= pub + timedelta(days=1)):
+                found.append((m.start(), d, "explicit"))
     if pub is not None:
         for m in RE_WEEKDAY.finditer(segment):
             mod = (m.group(1) or "").lower()

@@ -179,11 +179,20 @@ class SpeakerResolver:
         country = self._country_in_mention(text, pos)
         if role is not None:
             sector, kind = self.lex.roles[role]
+            if kind == "organization" and country is None:
+                word = role.split()[-1]
+                same = self.last(pos, lambda a: a.type == "organization" and word in a.name.lower())
+                if same is not None:
+                    return same
             if kind == "person":
                 same = self.last(pos, lambda a: a.type == "person" and (country is None or a.country in (None, country)))
                 if same is not None:
                     return same
-            elif role in ("statement", "side", "government", "authorities") and country is None:
+            elif role == "statement" and country is None:
+                prev = self._issuer_of_statement(pos) or self.last(pos, lambda a: a.type in ("organization", "country"))
+                if prev is not None:
+                    return prev
+            elif role in ("side", "government", "authorities") and country is None:
                 prev = self.last(pos, lambda a: a.type in ("organization", "country"))
                 if prev is not None:
                     return prev
@@ -209,6 +218,13 @@ class SpeakerResolver:
         kind = "group" if low.endswith("s") and not low.endswith("ss") else "organization"
         return Actor(id=f"{kind}:{slug(name)}", name=name, type=kind, country=country,
                      sector=self.lex.roles[role][0] if role else None)
+
+    def _issuer_of_statement(self, pos: int) -> Actor | None:
+        """"the statement said": whoever the text last said issued a statement."""
+        for p, a in reversed(self.history):
+            if p < pos and a.type in ("organization", "country") and self.text.rfind("statement", max(0, p - 120), p + 200) != -1:
+                return a
+        return None
 
     def _country_in_mention(self, text: str, pos: int) -> str | None:
         if re.search(r"\bthe country'?s?\b|\bits\b", text.lower().replace("\u2019", "'")):

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not (SHARED / "corpus" / "seeds").is_dir():
+        pytest.skip(f"shared sample corpus not found at {SHARED}")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from saidwhat.pipeline import load_nlp
+    return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def extract(nlp):
+    """extract(text, published) -> list of statement records."""
+    from saidwhat.api import extract as _extract
+    return _extract

@@ -1,0 +1,117 @@
+"""Extraction and resolution on hand-built texts: direct/indirect/mixed, speakers (pronoun chains,
+role nouns, surnames, misspellings, metonyms), dates (weekdays, yesterday), targets, negation."""
+import pytest
+
+
+def by_quote(records, fragment):
+    hits = [r for r in records if fragment in r["quote"]]
+    assert hits, f"no statement containing {fragment!r} in {[r['quote'] for r in records]}"
+    return hits[0]
+
+
+ARTICLE = (
+    "Foreign ministry spokesperson Anna Petrova on Thursday said that Moscow is ready to host new talks.\n\n"
+    "“We have informed both capitals about our proposal,” Petrova told reporters. “The door remains open.”\n\n"
+    "She added that the ceasefire must be respected by all sides.\n\n"
+    "“Any provocation against our peacekeepers is unacceptable,” Petrov said.\n\n"
+    "The spokesperson, however, did not call on Azerbaijan to reopen the road.\n\n"
+    "Official Moscow also urged Baku and Yerevan to resume negotiations without delay.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def recs(extract):
+    return extract(ARTICLE, published="2023-03-10")  # a Friday
+
+
+def test_indirect_with_weekday_date(recs):
+    r = by_quote(recs, "Moscow is ready to host new talks")
+    assert r["kind"] == "indirect"
+    assert r["speaker"] == "Anna Petrova"
+    assert r["cue"] == "say"
+    assert r["date"] == "2023-03-09" and r["date_basis"] == "weekday"
+
+
+def test_direct_quote_surname_resolves_to_full_name(recs):
+    r = by_quote(recs, "We have informed both capitals")
+    assert r["kind"] == "direct"
+    assert r["speaker"] == "Anna Petrova"
+    assert r["speaker_mention"] == "Petrova"
+    assert r["cue"] == "tell"
+
+
+def test_second_quote_in_paragraph_keeps_speaker(recs):
+    r = by_quote(recs, "The door remains open")
+    assert r["speaker"] == "Anna Petrova"
+
+
+def test_pronoun_chain(recs):
+    r = by_quote(recs, "the ceasefire must be respected")
+    assert r["speaker"] == "Anna Petrova" and r["speaker_mention"] == "She"
+
+
+def test_misspelled_surname(recs):
+    r = by_quote(recs, "Any provocation against our peacekeepers")
+    assert r["speaker"] == "Anna Petrova"
+
+
+def test_negated_statement_is_kept_as_not_said(recs):
+    r = by_quote(recs, "Azerbaijan to reopen the road")
+    assert r["negated"] is True
+    assert r["speaker"] == "Anna Petrova"
+    assert r["targets"] == ["AZE"]
+
+
+def test_metonym_speaker_and_request_targets(recs):
+    r = by_quote(recs, "Baku and Yerevan to resume negotiations")
+    assert r["speaker"] == "Russia" and r["country"] == "RUS"
+    assert r["speaker_mention"] == "Official Moscow"
+    assert sorted(r["targets"]) == ["ARM", "AZE"]
+    assert r["negated"] is False
+
+
+def test_offsets_point_into_text(recs):
+    for r in recs:
+        assert ARTICLE[r["start"]:r["end"]] == r["quote"]
+        if r["speaker_start"] is not None:
+            assert ARTICLE[r["speaker_start"]:r["speaker_end"]] == r["speaker_mention"]
+
+
+def test_mixed_quote_and_yesterday(extract):
+    text = "The Kremlin spokesman Ivan Sokolov said yesterday that the proposal was “a step in the right direction.”\n"
+    recs = extract(text, published="2024-05-02")
+    r = by_quote(recs, "the proposal was")
+    assert r["kind"] == "mixed"
+    assert r["speaker"] == "Ivan Sokolov"
+    assert r["date"] == "2024-05-01" and r["date_basis"] == "relative"
+
+
+def test_according_to(extract):
+    text = "According to the foreign ministry of Turkey, the border crossing will reopen next month.\n"
+    recs = extract(text, published="2024-05-02")
+    r = by_quote(recs, "the border crossing will reopen")
+    assert r["cue"] == "according to"
+    assert r["country"] == "TUR"
+
+
+def test_call_for_and_role_noun_ministry(extract):
+    text = ("The Armenian Foreign Ministry on Monday called for an international investigation of the incident.\n\n"
+            "“We expect a clear answer from our partners,” the ministry said.\n")
+    recs = extract(text, published="2024-05-08")  # a Wednesday
+    r = by_quote(recs, "international investigation")
+    assert r["speaker"] == "Armenian Foreign Ministry" and r["date"] == "2024-05-06"
+    r2 = by_quote(recs, "We expect a clear answer")
+    assert r2["speaker"] == "Armenian Foreign Ministry"
+
+
+def test_scare_quotes_are_not_statements(extract):
+    text = "The so-called “green” protesters blocked the road on Sunday.\n"
+    assert extract(text, published="2024-05-08") == []
+
+
+def test_unattributed_quote_paragraph_takes_current_speaker(extract):
+    text = ("“The situation is tense,” said Deputy Minister Karen Hakobyan.\n\n"
+            "“We call on the international community to send observers to the border area immediately.”\n")
+    recs = extract(text, published="2024-05-08")
+    r = by_quote(recs, "send observers")
+    assert r["speaker"] == "Karen Hakobyan"
