@@ -55,6 +55,7 @@ class Lexicon:
     orgs: dict[str, Org]
     roles: dict[str, tuple[str, str]]          # role noun -> (sector, kind)
     non_speakers: set[str] = field(default_factory=set)  # nouns that "call for" but never speak
+    silent_verbs: set[str] = field(default_factory=set)  # "declined to <comment>"
     # lower-cased surface form -> ("country", iso3, how) | ("org", id, how)
     places: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
@@ -101,7 +102,8 @@ def lexicon() -> Lexicon:
     lex = Lexicon(cues={k: v for k, v in raw["verbs"].items() if v}, negators=set(raw["negators"]),
                   decline_verbs=set(raw["decline_verbs"]), particles=raw.get("particles", {}),
                   phrases=raw["phrases"], countries=countries, orgs=orgs, roles=roles,
-                  non_speakers=set(raw.get("non_speakers", [])))
+                  non_speakers=set(raw.get("non_speakers", [])),
+                  silent_verbs=set(raw.get("silent_verbs", [])))
     for c in countries.values():
         lex.places[_norm(c.name)] = ("country", c.iso3, "name")
         for a in c.aliases:

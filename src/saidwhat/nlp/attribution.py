@@ -100,8 +100,8 @@ class Attributor:
         for c in head.lefts:
             if c.dep_ in ("det", "compound", "amod", "poss", "nmod", "nummod", "case", "punct") or c.dep_ == "":
                 left = min(left, c.left_edge.i)
-        # keep "Russia ’s" possessives; drop leading punctuation
-        while left < head.i and doc[left].is_punct:
+        # keep "Russia ’s" possessives; drop leading punctuation and whitespace
+        while left < head.i and (doc[left].is_punct or doc[left].is_space):
             left += 1
         right = head.i
         for c in head.rights:
@@ -132,12 +132,16 @@ class Attributor:
             a += m.end()
         while b > a and text[b - 1] in STRIP_END:
             b -= 1
+        # an opening quotation mark right before the content belongs to it ('warned that "any use…')
+        if a > 0 and text[a - 1] in "\u201c\u00ab\u201e\"" and (text[a:b].count('"') + text[a:b].count("\u201d")
+                                                              + text[a:b].count("\u00bb")) % 2 == 1:
+            a -= 1
         # keep a closing quotation mark (and the period inside it) when the content ends in a quote
         if b < len(text) and text[b:b + 1] in QUOTE_CHARS and self._quote_open_before(a, b):
             b += 1
         elif b + 1 < len(text) and text[b] in ".,!?" and text[b + 1] in QUOTE_CHARS and self._quote_open_before(a, b):
             b += 2
-        if b - a < 2:
+        if b - a < 2 or len(re.findall(r"\w+", text[a:b])) < 2:
             return None
         return a, b
 
@@ -153,7 +157,8 @@ class Attributor:
         for q in self.quotes:
             qa, qb = q.open_at, q.end
             if qa <= a < qb + 1 and a >= q.start - 1:
-                return "direct"
+                rest = self.text[qb + 1:b]
+                return "direct" if len(re.findall(r"\w+", rest)) == 0 else "mixed"
             if a < qa and q.start < b and len(self.text[q.start:q.end].split()) >= 1:
                 return "mixed"
         return "indirect"
@@ -213,7 +218,11 @@ class Attributor:
             if t.i in self.inq:
                 continue
             frames = self.is_cue(t)
-            if frames:
+            if t.lemma_.lower() in self.lex.decline_verbs:
+                c = self.declined(t)
+                if c:
+                    out.append(c)
+            elif frames:
                 out.extend(self.cue_candidates(t, frames))
             elif t.lower_ == "according" and t.i + 1 < len(self.doc) and self.doc[t.i + 1].lower_ == "to":
                 c = self.according_to(t)
@@ -279,6 +288,22 @@ class Attributor:
                 if span:
                     res.append(self.make(self.quote_kind(*span), span, t, subj, "obj", "parse", neg=neg))
         return res
+
+    def declined(self, t) -> Candidate | None:
+        """"X declined to comment on Y": a statement reported as not made."""
+        comp = next((c for c in t.children if c.dep_ == "xcomp" and c.lemma_.lower() in self.lex.silent_verbs), None)
+        subj = self.subject_of(t)
+        if comp is None or subj is None:
+            return None
+        lo = next((c for c in comp.children if c.dep_ == "aux"), comp)
+        hi = comp.right_edge
+        a, b = lo.idx if lo.i > t.i else comp.idx, hi.idx + len(hi)
+        while b > a and self.text[b - 1] in STRIP_END:
+            b -= 1
+        c = self.make("indirect", (a, b), t, subj, "declined", "parse", neg=True)
+        c.cue, c.cue_text = comp.lemma_.lower(), self.text[t.idx:comp.idx + len(comp)]
+        c.cue_start, c.cue_end = t.idx, comp.idx + len(comp)
+        return c
 
     def obj_to(self, t, subj, neg) -> Candidate | None:
         kids = list(t.children)

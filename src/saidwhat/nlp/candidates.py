@@ -41,3 +41,4 @@ class Mention:
     paragraph: int = 0
     role: str | None = None         # role words right before a person ("foreign ministry spokesperson")
     role_country: str | None = None  # the country the role phrase names ("Russia's", "Russian")
+    subject: bool = False           # the mention is the subject of its clause

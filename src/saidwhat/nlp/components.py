@@ -151,7 +151,8 @@ def mentions(doc: Doc, att: Attributor) -> list[Mention]:
         m = Mention(text=e.text, start=e.start_char, end=e.end_char, label=e.label_,
                     paragraph=para_of(att.pstarts, e.start_char))
         if e.label_ == "PERSON":
-            head = e[-1]
+            head = e.root
+            m.subject = head.dep_ in ("nsubj", "nsubjpass") or (head.dep_ == "appos" and head.head.dep_ == "nsubj")
             left = head.left_edge.i
             if left < e.start:
                 role = doc[left:e.start]

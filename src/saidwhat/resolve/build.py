@@ -15,6 +15,8 @@ HOW_CONFIDENCE = {"trailer": 0.9, "leader": 0.85, "parse": 0.75, "same_paragraph
 def _attribution_text(c: Candidate, text: str, quotes_mask: list[tuple[int, int]]) -> str:
     """The sentence around a statement minus its content and quotations: where its date is said."""
     a, b = c.sent_start, max(c.sent_end, c.end)
+    if c.cue_start is not None and c.cue_start < c.start and c.kind != "direct":
+        b = c.start  # "X said on Monday that …": the date comes before the content, not after it
     chars = list(text[a:b])
     for s, e in [(c.start, c.end), *quotes_mask]:
         for i in range(max(s, a), min(e, b)):
@@ -67,7 +69,10 @@ def _fill_dates(stmts: list[Statement], document: Document) -> None:
             continue
         best = None
         for j, o in enumerate(stmts):
-            if o.date and o.date_basis != "context" and o.actor_id and o.actor_id == s.actor_id:
+            # an explicit past date ("On February 6, … had already expressed") dates that statement
+            # only; a weekday or "yesterday" names the event the article reports
+            near = o.date_basis in ("weekday", "relative") or abs(i - j) <= 1
+            if o.date and near and o.date_basis != "context" and o.actor_id and o.actor_id == s.actor_id:
                 dist = (i - j) if j < i else (j - i) + 0.5
                 if best is None or dist < best[0]:
                     best = (dist, o)

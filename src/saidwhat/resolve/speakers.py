@@ -75,6 +75,11 @@ class PersonRegistry:
         return best if score >= 80 else None
 
 
+def _plural(text: str) -> bool:
+    last = text.lower().split()[-1] if text.split() else ""
+    return last.endswith("s") and not last.endswith(("ss", "'s", "\u2019s"))
+
+
 def _clean_name(s: str) -> str:
     s = s.replace("\u2019s", "").replace("'s", "").strip(" ,.")
     s = DETS.sub("", s)
@@ -162,7 +167,7 @@ class SpeakerResolver:
         low = text.lower()
         if c.speaker_label == "PRON" or low in PERSON_PRON | GROUP_PRON:
             if low in PERSON_PRON:
-                return self.last(pos, lambda a: a.type == "person") or self._person_from_mentions(pos)
+                return self._last_person(pos)
             return self.last(pos, lambda a: a.type in ("country", "organization", "group")) or self._place_from_mentions(pos)
         # a person named in the mention
         for name in c.speaker_names:
@@ -184,8 +189,13 @@ class SpeakerResolver:
                 same = self.last(pos, lambda a: a.type == "organization" and word in a.name.lower())
                 if same is not None:
                     return same
+            if kind == "person" and _plural(text):
+                name = DETS.sub("", text)
+                return Actor(id=f"group:{slug(name)}", name=name, type="group", country=country, sector=sector)
             if kind == "person":
-                same = self.last(pos, lambda a: a.type == "person" and (country is None or a.country in (None, country)))
+                fits = lambda a: a.type == "person" and (country is None or a.country in (None, country))  # noqa: E731
+                same = (self.last(pos, lambda a: fits(a) and any(role in r.lower() for r in a.roles))
+                        or self.last(pos, fits))
                 if same is not None:
                     return same
             elif role == "statement" and country is None:
@@ -235,9 +245,23 @@ class SpeakerResolver:
                 return hit[1]
         return None
 
-    def _person_from_mentions(self, pos: int) -> Actor | None:
-        m = self.last_mention(pos, {"PERSON"})
-        return self.people.find(m.text) if m else None
+    def _last_person(self, pos: int) -> Actor | None:
+        """he/she: the later of the last person who spoke and the last person who was the subject
+        of a sentence ("Aydemir declined to comment. … he said only that …")."""
+        spoke = None
+        for p, a in reversed(self.history):
+            if p <= pos and a.type == "person":
+                spoke = (p, a)
+                break
+        subj = None
+        for m in self.mentions:
+            if m.start < pos and m.label == "PERSON" and m.subject:
+                subj = m
+        if subj is not None and (spoke is None or subj.start > spoke[0]):
+            found = self.people.find(subj.text)
+            if found is not None:
+                return found
+        return spoke[1] if spoke else None
 
     def _place_from_mentions(self, pos: int) -> Actor | None:
         m = self.last_mention(pos, {"GPE", "ORG"})
