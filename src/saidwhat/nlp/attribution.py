@@ -241,7 +241,7 @@ class Attributor:
         res = []
         kids = list(t.children)
         if "comp" in frames:
-            comp = next((c for c in kids if c.dep_ == "ccomp" and c.i > t.i), None)
+            comp = next((c for c in kids if c.dep_ == "ccomp"), None)
             if comp is not None:
                 span = self.content_from_subtree(comp)
                 if span and self.quote_kind(*span) != "direct":

@@ -1,0 +1,149 @@
+"""The store: documents, statements and ingest errors in SQLite (or PostgreSQL).
+
+    store = Store("saidwhat.db")          # a path or a SQLAlchemy URL; migrates to head on open
+    store.add_results(results)            # one transaction, upsert by id
+    store.statements(speaker="zakharova", target="USA", since="2024-03-01")
+    store.search("sanctions")
+
+All SQL lives in this package: ``schema`` (tables), ``db`` (engine, pragmas, migrations),
+``writes`` and ``queries``. Records go in as dataclasses or dicts and come out as plain dicts with
+``models.Statement.to_dict()`` keys.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Iterator
+
+import sqlalchemy as sa
+
+from . import queries as q
+from .db import is_sqlite, make_engine, migrate
+from .schema import FTS_TABLE
+from .writes import write_errors, write_results
+
+__all__ = ["Store"]
+
+
+class Store:
+    """One database. Safe to open many times (migrations are idempotent); write from one process."""
+
+    def __init__(self, db: str, *, migrate_on_open: bool = True) -> None:
+        self.db = db
+        self.engine = make_engine(db)
+        self.dialect = self.engine.dialect.name
+        if migrate_on_open:
+            migrate(self.engine)
+
+    # -- plumbing ---------------------------------------------------------------------------------
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"
+
+    def _write(self):
+        """A write transaction (BEGIN IMMEDIATE on SQLite)."""
+        return self.engine.connect().execution_options(sqlite_begin="IMMEDIATE")
+
+    # -- writes -----------------------------------------------------------------------------------
+    def add_results(self, results: Iterable[Any]) -> dict[str, int]:
+        """Write documents and their statements in ONE transaction. Re-adding a document replaces
+        its statements. Results carrying an ``error`` are recorded as errors, not stored."""
+        results = list(results)
+        if not results:
+            return {"documents": 0, "statements": 0, "errors": 0}
+        with self._write() as conn, conn.begin():
+            return write_results(conn, results)
+
+    def add_errors(self, errors: Iterable[Any]) -> int:
+        """Record ingest errors; a repeated (source, reason) bumps count and last_seen."""
+        errors = list(errors)
+        if not errors:
+            return 0
+        with self._write() as conn, conn.begin():
+            return write_errors(conn, errors)
+
+    def rebuild_fts(self) -> None:
+        """Rebuild the full-text index from the statements table (SQLite; e.g. after VACUUM)."""
+        if is_sqlite(self.engine):
+            with self._write() as conn, conn.begin():
+                conn.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+    # -- reads ------------------------------------------------------------------------------------
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return set()
+        with self.engine.connect() as conn:
+            return q.existing_ids(conn, ids)
+
+    def statements(self, speaker: str | None = None, actor: str | None = None,
+                   target: str | None = None, since: str | None = None, until: str | None = None,
+                   kind: str | None = None, negated: bool | None = None, doc: str | None = None,
+                   limit: int | None = 100, offset: int = 0, order: str = "date",
+                   country: str | None = None) -> list[dict[str, Any]]:
+        """Statements matching all given filters.
+
+        speaker: case-insensitive substring of speaker, speaker_mention or actor_id;
+        actor: actor_id (case-insensitive, exact); target: an ISO3 in targets or an actor id in
+        target_actors; since/until: inclusive bounds on the statement date (YYYY[-MM[-DD]]);
+        doc: document id, file name or source; order: date | -date | confidence | doc.
+        """
+        sel = q.select_statements(self.dialect, speaker=speaker, actor=actor, target=target,
+                                  since=since, until=until, kind=kind, negated=negated, doc=doc,
+                                  country=country, limit=limit, offset=offset, order=order)
+        with self.engine.connect() as conn:
+            return [q.row_to_statement(r) for r in conn.execute(sel)]
+
+    def iter_statements(self, batch: int = 1000, **filters) -> Iterator[dict[str, Any]]:
+        """Stream statements (same filters as ``statements``; no limit by default)."""
+        filters.setdefault("limit", None)
+        sel = q.select_statements(self.dialect, **filters)
+        with self.engine.connect() as conn:
+            yield from q.stream(conn, sel, batch)
+
+    def count_statements(self, **filters) -> int:
+        sel = q.select_statements(self.dialect, limit=None, **filters).subquery()
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(sel)).scalar() or 0
+
+    def statement(self, statement_id: str) -> dict[str, Any] | None:
+        """One statement plus its document's text, title, source, published, outlet, url."""
+        with self.engine.connect() as conn:
+            return q.get_statement(conn, statement_id)
+
+    def search(self, query: str, limit: int = 50) -> list[dict[str, Any]]:
+        """Full-text search over quote, speaker and mention (FTS5 + bm25 on SQLite; every term
+        quoted, so no user input is FTS syntax). Rows carry a ``score`` (lower is better)."""
+        if not query or not query.strip():
+            return []
+        with self.engine.connect() as conn:
+            return q.search(conn, query, limit)
+
+    def timeline(self, actor: str, since: str | None = None,
+                 until: str | None = None) -> list[dict[str, Any]]:
+        """Statements whose speaker/mention/actor id matches ``actor``, by date then doc order."""
+        return self.statements(speaker=actor, since=since, until=until, limit=None, order="date")
+
+    def errors(self, reason: str | None = None) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return q.list_errors(conn, reason)
+
+    def stats(self) -> dict[str, Any]:
+        """{documents, statements, negated, by_kind, top_speakers [(name, n)], errors, dates}"""
+        with self.engine.connect() as conn:
+            return q.get_stats(conn)
+
+    def documents(self, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        """Document metadata (no text) with ``chars`` and ``statements`` counts."""
+        with self.engine.connect() as conn:
+            return q.list_documents(conn, limit, offset)
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            return q.get_document(conn, doc_id)

@@ -1,0 +1,375 @@
+"""Output formatting for the CLI: rich tables, JSONL, CSV, Parquet and highlighted context.
+
+Every cell goes through ``rich.text.Text`` so that article text is never read as rich markup.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from contextlib import contextmanager
+from dataclasses import fields
+from pathlib import Path
+from typing import IO, Any, Callable, Iterable, Iterator
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .models import Statement
+
+STATEMENT_FIELDS = [f.name for f in fields(Statement)]
+QUOTE_WIDTH = 90
+CONTEXT_CHARS = 300
+
+QUOTE_STYLE = "bold black on yellow"
+SPEAKER_STYLE = "underline bold cyan"
+CUE_STYLE = "underline magenta"
+NEGATED = "NOT SAID"
+
+
+def truncate(text: str | None, width: int = QUOTE_WIDTH) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _speaker(row: dict) -> str:
+    return row.get("speaker") or row.get("speaker_mention") or row.get("actor_id") or "?"
+
+
+def _targets(row: dict) -> str:
+    return ", ".join(row.get("targets") or [])
+
+
+def _cell(value: Any) -> Text:
+    return Text("" if value is None else str(value))
+
+
+# --- tables --------------------------------------------------------------------------------------
+
+def statements_table(rows: list[dict], console: Console, title: str | None = None,
+                     show_id: bool = True) -> None:
+    """date, speaker, kind, cue, targets, quote (truncated); negated rows are marked NOT SAID.
+
+    On consoles narrower than 120 columns the id goes under the date and the kind under the cue.
+    """
+    wide = console.width >= 120
+    table = Table(title=title, header_style="bold", title_justify="left")
+    if show_id and wide:
+        table.add_column("id", style="dim", no_wrap=True)
+    table.add_column("date" if wide or not show_id else "date / id", no_wrap=True)
+    table.add_column("speaker", style="cyan", max_width=24 if wide else 16)
+    if wide:
+        table.add_column("kind", no_wrap=True)
+    table.add_column("cue" if wide else "cue / kind", max_width=12)
+    table.add_column("targets", max_width=12)
+    table.add_column("quote", ratio=1)
+    for row in rows:
+        quote = Text()
+        if row.get("negated"):
+            quote.append(NEGATED + " ", style="bold red")
+        quote.append(truncate(row.get("quote"), QUOTE_WIDTH if wide else 60))
+        date = _cell(row.get("date") or "undated")
+        cue = _cell(row.get("cue_text") or row.get("cue"))
+        cells = []
+        if wide:
+            if show_id:
+                cells.append(_cell(row.get("id")))
+            cells += [date, _cell(_speaker(row)), _cell(row.get("kind")), cue]
+        else:
+            if show_id:
+                date.append("\n" + str(row.get("id")), style="dim")
+            cue.append(("\n" if cue.plain else "") + str(row.get("kind") or ""), style="dim")
+            cells += [date, _cell(_speaker(row)), cue]
+        cells += [_cell(_targets(row)), quote]
+        table.add_row(*cells)
+    console.print(table)
+    if not rows:
+        console.print(Text("no statements", style="dim"))
+
+
+def timeline_lines(rows: list[dict], console: Console) -> None:
+    """One line per statement: date, speaker, [kind/cue], targets, quote."""
+    for row in rows:
+        line = Text()
+        line.append(f"{row.get('date') or '????-??-??':<10}  ", style="bold")
+        line.append(_speaker(row), style="cyan")
+        line.append(f"  [{row.get('cue_text') or row.get('cue') or row.get('kind')}]", style="dim")
+        if row.get("targets"):
+            line.append(f"  → {_targets(row)}", style="green")
+        if row.get("negated"):
+            line.append("  " + NEGATED, style="bold red")
+        line.append("  " + truncate(row.get("quote")))
+        line.append(f"  ({row.get('id')})", style="dim")
+        console.print(line, overflow="fold")
+    if not rows:
+        console.print(Text("no statements", style="dim"))
+
+
+def errors_table(rows: list[dict], console: Console) -> None:
+    table = Table(header_style="bold")
+    for col in ("reason", "source", "count", "last_seen", "message"):
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*(_cell(row.get(c)) for c in ("reason", "source", "count", "last_seen",
+                                                     "message")))
+    console.print(table)
+    if not rows:
+        console.print(Text("no ingest errors", style="dim"))
+
+
+def stats_summary(stats: dict, console: Console) -> None:
+    """The summary that `saidwhat stats` and `saidwhat demo` print."""
+    kinds = ", ".join(f"{k} {n}" for k, n in stats.get("by_kind", {}).items()) or "none"
+    lines = Text()
+    lines.append("documents   ", style="bold").append(f"{stats.get('documents', 0)}\n")
+    lines.append("statements  ", style="bold").append(f"{stats.get('statements', 0)}  ({kinds})\n")
+    lines.append("negated     ", style="bold").append(f"{stats.get('negated', 0)}\n")
+    dates = stats.get("dates") or [None, None]
+    if dates and dates[0]:
+        lines.append("dates       ", style="bold").append(f"{dates[0]} … {dates[1]}\n")
+    errs = stats.get("errors") or {}
+    skipped = ", ".join(f"{r} {n}" for r, n in errs.items()) or "none"
+    lines.append("errors      ", style="bold").append(f"{skipped}")
+    console.print(lines)
+    top = stats.get("top_speakers") or []
+    if top:
+        table = Table(title="top speakers", header_style="bold", title_justify="left")
+        table.add_column("speaker", style="cyan")
+        table.add_column("statements", justify="right")
+        for name, n in top:
+            table.add_row(_cell(name), _cell(n))
+        console.print(table)
+
+
+def pick_examples(rows: list[dict], n: int = 8) -> list[dict]:
+    """Up to n rows for a showcase: one per speaker first (those with targets, then the most
+    confident), shown in date order."""
+    rows = sorted(rows, key=lambda r: (not r.get("targets"), -(r.get("confidence") or 0)))
+    picked, seen = [], set()
+    for row in rows:
+        who = row.get("speaker") or row.get("speaker_mention")
+        if who not in seen:
+            seen.add(who)
+            picked.append(row)
+    picked += [r for r in rows if r not in picked]
+    return sorted(picked[:n], key=lambda r: (r.get("date") or "9999", r.get("doc_id") or "",
+                                            r.get("start") or 0))
+
+
+# --- machine-readable output ---------------------------------------------------------------------
+
+def _jsonable(row: dict) -> dict:
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in row.items()}
+
+
+def write_jsonl(rows: Iterable[dict], fh: IO[str]) -> int:
+    n = 0
+    for row in rows:
+        fh.write(json.dumps(_jsonable(row), ensure_ascii=False, default=str) + "\n")
+        n += 1
+    return n
+
+
+def _csv_value(v: Any) -> Any:
+    if v is None:
+        return ""
+    if isinstance(v, (list, tuple)):
+        return ";".join(str(x) for x in v)
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return v
+
+
+def write_csv(rows: Iterable[dict], fh: IO[str], columns: list[str] | None = None) -> int:
+    """CSV with a header; lists joined by ';'. Columns: ``columns``, else statement fields (for
+    statement rows) followed by any extra keys of the first row."""
+    it = iter(rows)
+    first = next(it, None)
+    if columns is None:
+        if first is None:
+            columns = STATEMENT_FIELDS
+        elif "quote" in first:
+            columns = STATEMENT_FIELDS + [k for k in first if k not in STATEMENT_FIELDS]
+        else:
+            columns = list(first)
+    writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    n = 0
+    for row in ([first] if first is not None else []):
+        writer.writerow({k: _csv_value(row.get(k)) for k in columns})
+        n += 1
+    for row in it:
+        writer.writerow({k: _csv_value(row.get(k)) for k in columns})
+        n += 1
+    return n
+
+
+def _parquet_schema():
+    import pyarrow as pa
+
+    types = {"start": pa.int64(), "end": pa.int64(), "cue_start": pa.int64(),
+             "cue_end": pa.int64(), "speaker_start": pa.int64(), "speaker_end": pa.int64(),
+             "targets": pa.list_(pa.string()), "target_actors": pa.list_(pa.string()),
+             "negated": pa.bool_(), "confidence": pa.float64()}
+    return pa.schema([(name, types.get(name, pa.string())) for name in STATEMENT_FIELDS])
+
+
+def _batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    batch: list[dict] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def write_parquet(rows: Iterable[dict], path: str | Path, batch_size: int = 10_000) -> int:
+    """Statement rows to Parquet, written in row groups of ``batch_size`` (streamed)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = _parquet_schema()
+    n = 0
+    with pq.ParquetWriter(str(path), schema) as writer:
+        for batch in _batches(rows, batch_size):
+            cols = {name: [r.get(name) for r in batch] for name in schema.names}
+            writer.write_table(pa.table(cols, schema=schema))
+            n += len(batch)
+        if n == 0:
+            writer.write_table(schema.empty_table())
+    return n
+
+
+EXPORT_FORMATS = ("jsonl", "csv", "parquet")
+
+
+def export(rows_iter: Iterable[dict], fmt: str, path: str | Path) -> int:
+    """Write statement rows to ``path`` ('-' = stdout for jsonl/csv). Returns the row count."""
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"format must be one of {', '.join(EXPORT_FORMATS)}")
+    if fmt == "parquet":
+        if str(path) == "-":
+            raise ValueError("parquet needs a file path, not stdout")
+        return write_parquet(rows_iter, path)
+    writer = write_jsonl if fmt == "jsonl" else write_csv
+    if str(path) == "-":
+        return writer(rows_iter, sys.stdout)
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        return writer(rows_iter, fh)
+
+
+# --- one statement in its context ----------------------------------------------------------------
+
+def context_text(row: dict, chars: int = CONTEXT_CHARS) -> Text | None:
+    """The quote with ``chars`` characters of document text either side; quote highlighted,
+    speaker mention and cue underlined when their offsets fall in the window."""
+    text = row.get("text")
+    start, end = row.get("start"), row.get("end")
+    if not text or start is None or end is None or not (0 <= start <= end <= len(text)):
+        return None
+    lo, hi = max(0, start - chars), min(len(text), end + chars)
+    # widen to whole words
+    while lo > 0 and not text[lo - 1].isspace() and start - lo < chars + 30:
+        lo -= 1
+    while hi < len(text) and not text[hi].isspace() and hi - end < chars + 30:
+        hi += 1
+    out = Text(("…" if lo > 0 else "") + text[lo:hi] + ("…" if hi < len(text) else ""))
+    shift = (1 if lo > 0 else 0) - lo
+
+    def mark(s, e, style):
+        if s is None or e is None or e <= s:
+            return
+        s, e = max(s, lo), min(e, hi)
+        if s < e:
+            out.stylize(style, s + shift, e + shift)
+
+    mark(start, end, QUOTE_STYLE)
+    mark(row.get("speaker_start"), row.get("speaker_end"), SPEAKER_STYLE)
+    mark(row.get("cue_start"), row.get("cue_end"), CUE_STYLE)
+    return out
+
+
+def show_statement(row: dict, console: Console, chars: int = CONTEXT_CHARS) -> None:
+    """The statement in its context, then its fields."""
+    head = Text()
+    head.append(f"statement {row.get('id')}", style="bold")
+    if row.get("negated"):
+        head.append("  " + NEGATED, style="bold red")
+    console.print(head)
+    ctx = context_text(row, chars)
+    if ctx is None:
+        ctx = Text(row.get("quote") or "", style=QUOTE_STYLE)
+    console.print(ctx, soft_wrap=False)
+    console.print()
+
+    date = row.get("date") or "?"
+    if row.get("date_basis"):
+        date += f" ({row['date_basis']})"
+    published = row.get("published") or "?"
+    if row.get("published_basis"):
+        published += f" ({row['published_basis']})"
+    cue = row.get("cue_text") or ""
+    if row.get("cue") and row.get("cue") != cue:
+        cue = f"{cue} ({row['cue']})" if cue else row["cue"]
+    items = [
+        ("speaker", row.get("speaker")),
+        ("mention", row.get("speaker_mention")),
+        ("actor", " ".join(x for x in (row.get("actor_id"), f"[{row['actor_type']}]"
+                                        if row.get("actor_type") else None) if x)),
+        ("country", " / ".join(x for x in (row.get("country"), row.get("sector")) if x)),
+        ("kind", row.get("kind")),
+        ("cue", cue),
+        ("date", date),
+        ("targets", ", ".join(row.get("targets") or [])),
+        ("target actors", ", ".join(a for a in row.get("target_actors") or []
+                                    if a not in (row.get("targets") or []))),
+        ("negated", "yes" if row.get("negated") else "no"),
+        ("confidence", f"{row['confidence']:.2f}" if row.get("confidence") is not None else None),
+        ("document", row.get("source") or row.get("doc")),
+        ("title", row.get("title")),
+        ("outlet", row.get("outlet")),
+        ("published", published),
+        ("url", row.get("url")),
+        ("offsets", f"{row.get('start')}–{row.get('end')} in {row.get('doc_id')}"),
+    ]
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for key, value in items:
+        if value not in (None, ""):
+            grid.add_row(Text(key), _cell(value))
+    console.print(grid)
+
+
+def ingest_summary(report: Any, console: Console) -> None:
+    """documents seen / stored / duplicates / skipped by reason / statements stored."""
+    skipped = dict(getattr(report, "skipped", {}) or {})
+    line = Text()
+    line.append("documents seen ", style="bold").append(f"{getattr(report, 'seen', 0)}")
+    line.append("  stored ", style="bold").append(f"{getattr(report, 'stored', 0)}")
+    line.append("  duplicates ", style="bold").append(f"{getattr(report, 'duplicates', 0)}")
+    line.append("  statements stored ", style="bold").append(f"{getattr(report, 'statements', 0)}")
+    console.print(line)
+    if skipped:
+        text = ", ".join(f"{reason} {n}" for reason, n in sorted(skipped.items()))
+        console.print(Text("skipped: ", style="bold yellow") + Text(text))
+
+
+@contextmanager
+def progress(console: Console, label: str) -> Iterator[Callable[[int, int | None], None]]:
+    """A transient progress bar; yields the ``progress(done, total|None)`` callback the
+    pipeline calls (total None = indeterminate)."""
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn,
+                               TextColumn, TimeElapsedColumn)
+
+    with Progress(SpinnerColumn(), TextColumn(label), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def callback(done: int, total: int | None = None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield callback

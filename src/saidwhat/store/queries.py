@@ -1,0 +1,266 @@
+"""All reads. Parameterised SQLAlchemy Core only; user text never reaches SQL as syntax."""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Iterator
+
+import sqlalchemy as sa
+
+from .schema import FTS_TABLE, JSON_LIST_COLUMNS, documents, ingest_errors, statements
+
+S, D = statements, documents
+ORDERS = ("date", "-date", "confidence", "doc")
+_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+def _like_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _fold(dialect: str, expr):
+    return sa.func.sw_fold(expr) if dialect == "sqlite" else sa.func.lower(expr)
+
+
+def _fold_value(dialect: str, value: str) -> str:
+    return value.casefold() if dialect == "sqlite" else value.lower()
+
+
+def _contains_ci(dialect: str, col, value: str):
+    pattern = f"%{_like_escape(_fold_value(dialect, value))}%"
+    return _fold(dialect, col).like(pattern, escape="\\")
+
+
+def since_bound(value: str) -> str:
+    check_date(value)
+    return value
+
+
+def until_bound(value: str) -> str:
+    """Inclusive upper bound for a (possibly partial) ISO date: 2024 -> 2024-12-31."""
+    check_date(value)
+    if len(value) == 4:
+        return value + "-12-31"
+    if len(value) == 7:
+        return value + "-31"
+    return value
+
+
+def check_date(value: str) -> None:
+    if not _DATE_RE.match(value or ""):
+        raise ValueError(f"not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD): {value!r}")
+
+
+def statement_columns():
+    return [*S.columns, D.c.name.label("doc")]
+
+
+def row_to_statement(row: Any) -> dict[str, Any]:
+    """A result row as a dict with models.Statement.to_dict() keys (plus any extra labels)."""
+    m = dict(row._mapping)
+    for c in JSON_LIST_COLUMNS:
+        v = m.get(c)
+        if isinstance(v, str):
+            try:
+                m[c] = json.loads(v)
+            except ValueError:
+                m[c] = [v] if v else []
+        elif v is None and c in m:
+            m[c] = []
+    if "negated" in m:
+        m["negated"] = bool(m["negated"])
+    return _reorder(m)
+
+
+_STATEMENT_KEYS = ["doc", "doc_id", "kind", "quote", "start", "end", "cue", "cue_text", "cue_start",
+                   "cue_end", "speaker", "speaker_mention", "speaker_start", "speaker_end",
+                   "actor_id", "actor_type", "country", "sector", "date", "date_basis", "targets",
+                   "target_actors", "negated", "confidence", "id"]
+
+
+def _reorder(d: dict[str, Any]) -> dict[str, Any]:
+    out = {k: d[k] for k in _STATEMENT_KEYS if k in d}
+    out.update((k, v) for k, v in d.items() if k not in out)
+    return out
+
+
+# --- statements ----------------------------------------------------------------------------------
+
+def filter_clauses(dialect: str, *, speaker=None, actor=None, target=None, since=None, until=None,
+                   kind=None, negated=None, doc=None, country=None) -> list:
+    where = []
+    if speaker:
+        where.append(sa.or_(_contains_ci(dialect, S.c.speaker, speaker),
+                            _contains_ci(dialect, S.c.speaker_mention, speaker),
+                            _contains_ci(dialect, S.c.actor_id, speaker)))
+    if actor:
+        where.append(_fold(dialect, S.c.actor_id) == _fold_value(dialect, actor))
+    if target:
+        t = _like_escape(json.dumps(target.strip(), ensure_ascii=False))
+        t_up = _like_escape(json.dumps(target.strip().upper(), ensure_ascii=False))
+        where.append(sa.or_(S.c.targets.like(f"%{t_up}%", escape="\\"),
+                            S.c.target_actors.like(f"%{t}%", escape="\\")))
+    if since:
+        where.append(S.c.date >= since_bound(since))
+    if until:
+        where.append(S.c.date <= until_bound(until))
+    if kind:
+        where.append(S.c.kind == kind)
+    if negated is not None:
+        where.append(S.c.negated == bool(negated))
+    if doc:
+        where.append(sa.or_(S.c.doc_id == doc, D.c.name == doc, D.c.source == doc))
+    if country:
+        where.append(S.c.country == country.upper())
+    return where
+
+
+def order_clauses(order: str) -> list:
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {', '.join(ORDERS)}")
+    undated = sa.case((S.c.date.is_(None), 1), else_=0)
+    doc_order = [D.c.published, S.c.doc_id, S.c.start, S.c.id]
+    if order == "date":
+        return [undated, S.c.date, *doc_order]
+    if order == "-date":
+        return [undated, S.c.date.desc(), *doc_order]
+    if order == "confidence":
+        return [S.c.confidence.desc(), S.c.id]
+    return [S.c.doc_id, S.c.start, S.c.id]
+
+
+def select_statements(dialect: str, *, limit: int | None = 100, offset: int = 0,
+                      order: str = "date", **filters) -> sa.Select:
+    q = (sa.select(*statement_columns())
+         .select_from(S.join(D, S.c.doc_id == D.c.id))
+         .where(*filter_clauses(dialect, **filters))
+         .order_by(*order_clauses(order)))
+    if limit is not None:
+        q = q.limit(int(limit))
+    if offset:
+        q = q.offset(int(offset))
+    return q
+
+
+def get_statement(conn: sa.Connection, statement_id: str) -> dict[str, Any] | None:
+    q = (sa.select(*statement_columns(), D.c.text, D.c.title, D.c.source, D.c.published,
+                   D.c.outlet, D.c.url, D.c.date_basis.label("published_basis"))
+         .select_from(S.join(D, S.c.doc_id == D.c.id))
+         .where(S.c.id == statement_id))
+    row = conn.execute(q).first()
+    return row_to_statement(row) if row is not None else None
+
+
+# --- full-text search ----------------------------------------------------------------------------
+
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def fts_query(text: str) -> str:
+    """User text -> a safe FTS5 query: every whitespace-separated term becomes a quoted phrase
+    (implicitly ANDed); a trailing ``*`` keeps prefix search. Terms without any word character are
+    dropped. Returns '' when nothing searchable is left."""
+    parts = []
+    for term in (text or "").split():
+        prefix = term.endswith("*")
+        term = term.rstrip("*")
+        if not _WORD.search(term):
+            continue
+        phrase = '"' + term.replace('"', '""') + '"'
+        parts.append(phrase + ("*" if prefix else ""))
+    return " ".join(parts)
+
+
+def search(conn: sa.Connection, query: str, limit: int = 50) -> list[dict[str, Any]]:
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        match = fts_query(query)
+        if not match:
+            return []
+        fts = sa.table(FTS_TABLE, sa.column("rowid"))
+        score = sa.func.bm25(sa.literal_column(FTS_TABLE)).label("score")
+        q = (sa.select(*statement_columns(), score)
+             .select_from(S.join(D, S.c.doc_id == D.c.id)
+                          .join(fts, fts.c.rowid == sa.literal_column("statements.rowid")))
+             .where(sa.literal_column(FTS_TABLE).op("MATCH")(match))
+             .order_by(score, S.c.date, S.c.id)
+             .limit(int(limit)))
+        return [row_to_statement(r) for r in conn.execute(q)]
+    # Other backends: every term must occur (case-insensitive) in quote, speaker or mention.
+    terms = [t.strip('*"') for t in (query or "").split()]
+    terms = [t for t in terms if _WORD.search(t)]
+    if not terms:
+        return []
+    where = [sa.or_(*[c.ilike(f"%{_like_escape(t)}%", escape="\\")
+                      for c in (S.c.quote, S.c.speaker, S.c.speaker_mention)]) for t in terms]
+    q = (sa.select(*statement_columns())
+         .select_from(S.join(D, S.c.doc_id == D.c.id))
+         .where(*where).order_by(*order_clauses("-date")).limit(int(limit)))
+    return [row_to_statement(r) for r in conn.execute(q)]
+
+
+# --- documents, errors, stats --------------------------------------------------------------------
+
+def list_documents(conn: sa.Connection, limit: int | None = None, offset: int = 0) -> list[dict]:
+    n = (sa.select(sa.func.count()).where(S.c.doc_id == D.c.id)
+         .correlate(D).scalar_subquery().label("statements"))
+    cols = [c for c in D.columns if c.name != "text"]
+    q = sa.select(*cols, sa.func.length(D.c.text).label("chars"), n).order_by(
+        D.c.published, D.c.id)
+    if limit is not None:
+        q = q.limit(int(limit))
+    if offset:
+        q = q.offset(int(offset))
+    return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def get_document(conn: sa.Connection, doc_id: str) -> dict[str, Any] | None:
+    row = conn.execute(sa.select(D).where(D.c.id == doc_id)).first()
+    return dict(row._mapping) if row is not None else None
+
+
+def list_errors(conn: sa.Connection, reason: str | None = None) -> list[dict[str, Any]]:
+    t = ingest_errors
+    q = sa.select(t).order_by(t.c.last_seen.desc(), t.c.id.desc())
+    if reason:
+        q = q.where(t.c.reason == reason)
+    return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def get_stats(conn: sa.Connection, top: int = 10) -> dict[str, Any]:
+    def scalar(q):
+        return conn.execute(q).scalar() or 0
+
+    name = sa.func.coalesce(S.c.speaker, S.c.speaker_mention)
+    top_q = (sa.select(name.label("name"), sa.func.count().label("n"))
+             .where(name.is_not(None)).group_by(name)
+             .order_by(sa.func.count().desc(), name).limit(top))
+    dates = conn.execute(sa.select(sa.func.min(S.c.date), sa.func.max(S.c.date))).first()
+    return {
+        "documents": scalar(sa.select(sa.func.count()).select_from(D)),
+        "statements": scalar(sa.select(sa.func.count()).select_from(S)),
+        "negated": scalar(sa.select(sa.func.count()).select_from(S).where(S.c.negated.is_(True))),
+        "by_kind": {k: n for k, n in conn.execute(
+            sa.select(S.c.kind, sa.func.count()).group_by(S.c.kind).order_by(S.c.kind))},
+        "top_speakers": [(r.name, r.n) for r in conn.execute(top_q)],
+        "errors": {r: n for r, n in conn.execute(
+            sa.select(ingest_errors.c.reason, sa.func.sum(ingest_errors.c.count))
+            .group_by(ingest_errors.c.reason).order_by(ingest_errors.c.reason))},
+        "dates": [dates[0], dates[1]] if dates else [None, None],
+    }
+
+
+def existing_ids(conn: sa.Connection, ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        found.update(conn.execute(sa.select(D.c.id).where(D.c.id.in_(chunk))).scalars())
+    return found
+
+
+def stream(conn: sa.Connection, q: sa.Select, batch: int = 1000) -> Iterator[dict[str, Any]]:
+    result = conn.execution_options(yield_per=batch).execute(q)
+    for row in result:
+        yield row_to_statement(row)

@@ -1,0 +1,85 @@
+"""Table definitions (SQLAlchemy Core). The migrations create exactly these tables.
+
+Dates are ISO strings (``YYYY-MM-DD``; timestamps ``YYYY-MM-DDTHH:MM:SS+00:00``) so that they sort
+as text on every backend and come back out unchanged. List fields (``targets``, ``target_actors``)
+are stored as JSON text.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+documents = sa.Table(
+    "documents",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),  # content hash
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("name", sa.Text),                         # file name of the source
+    sa.Column("url", sa.Text),
+    sa.Column("outlet", sa.Text),
+    sa.Column("title", sa.Text),
+    sa.Column("language", sa.String(16)),
+    sa.Column("published", sa.String(32)),
+    sa.Column("date_basis", sa.String(32)),
+    sa.Column("format", sa.String(16)),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("ingested_at", sa.String(40)),
+)
+
+statements = sa.Table(
+    "statements",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("doc_id", sa.String(64), sa.ForeignKey("documents.id", ondelete="CASCADE"),
+              nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("quote", sa.Text, nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("cue", sa.Text),
+    sa.Column("cue_text", sa.Text),
+    sa.Column("cue_start", sa.Integer),
+    sa.Column("cue_end", sa.Integer),
+    sa.Column("speaker", sa.Text),
+    sa.Column("speaker_mention", sa.Text),
+    sa.Column("speaker_start", sa.Integer),
+    sa.Column("speaker_end", sa.Integer),
+    sa.Column("actor_id", sa.Text),
+    sa.Column("actor_type", sa.String(32)),
+    sa.Column("country", sa.String(8)),
+    sa.Column("sector", sa.String(32)),
+    sa.Column("date", sa.String(32)),
+    sa.Column("date_basis", sa.String(32)),
+    sa.Column("targets", sa.Text, nullable=False, server_default="[]"),        # JSON list of ISO3
+    sa.Column("target_actors", sa.Text, nullable=False, server_default="[]"),  # JSON list of ids
+    sa.Column("negated", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("confidence", sa.Float, nullable=False, server_default="0.5"),
+    sa.Index("ix_statements_speaker", "speaker"),
+    sa.Index("ix_statements_actor_id", "actor_id"),
+    sa.Index("ix_statements_date", "date"),
+    sa.Index("ix_statements_doc_id", "doc_id"),
+    sa.Index("ix_statements_country", "country"),
+)
+
+ingest_errors = sa.Table(
+    "ingest_errors",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("reason", sa.String(32), nullable=False),
+    sa.Column("message", sa.Text, nullable=False, server_default=""),
+    sa.Column("doc_id", sa.String(64)),
+    sa.Column("first_seen", sa.String(40), nullable=False),
+    sa.Column("last_seen", sa.String(40), nullable=False),
+    sa.Column("count", sa.Integer, nullable=False, server_default="1"),
+    sa.UniqueConstraint("source", "reason", name="uq_ingest_errors_source_reason"),
+)
+
+# Columns of a statement record, in models.Statement order (``doc`` comes from documents.name).
+STATEMENT_COLUMNS = [c.name for c in statements.columns]
+JSON_LIST_COLUMNS = ("targets", "target_actors")
+
+# SQLite only: external-content FTS5 index over statements(quote, speaker, speaker_mention),
+# kept in sync by triggers. Created by the migrations (see migrations/versions/0001_initial.py).
+FTS_TABLE = "statements_fts"

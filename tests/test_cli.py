@@ -1,0 +1,562 @@
+"""The CLI over a store filled with hand-made records; the pipeline is faked except in the
+end-to-end tests at the bottom (which run the real pipeline when it is importable)."""
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import json
+import sys
+import types
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from saidwhat import cli
+from saidwhat.cli import app
+from saidwhat.models import Document, DocResult, IngestError, Statement, content_id
+from saidwhat.store import Store
+
+WIDE = {"COLUMNS": "200"}
+COMMANDS = ["ingest", "extract", "statements", "show", "search", "timeline", "export", "errors",
+            "stats", "demo", "eval"]
+
+TEXT_A = ('MOSCOW, March 4. Russian Foreign Ministry spokeswoman Maria Zakharova said on Monday that '
+          '"the sanctions are illegal [bold]and will fail". She denied that Moscow had moved '
+          'troops to the border.')
+TEXT_B = ('WASHINGTON, March 5. Antony Blinken told reporters that Russia must pay for the '
+          'sanctions violations.')
+
+
+def _st(doc: Document, quote: str, **kw) -> Statement:
+    start = doc.text.index(quote)
+    return Statement(doc=doc.name, doc_id=doc.id, quote=quote, start=start,
+                     end=start + len(quote), **kw)
+
+
+def make_results() -> list[DocResult]:
+    a = Document(id=content_id(TEXT_A), source="/c/a.txt", text=TEXT_A, title="Zakharova",
+                 published="2024-03-04", outlet="TASS")
+    b = Document(id=content_id(TEXT_B), source="/c/b.txt", text=TEXT_B, published="2024-03-05")
+    m = TEXT_A.index("Maria Zakharova")
+    c = TEXT_A.index("said")
+    return [
+        DocResult(a, [
+            _st(a, "the sanctions are illegal [bold]and will fail", kind="direct", cue="say",
+                cue_text="said", cue_start=c, cue_end=c + 4, speaker="Maria Zakharova",
+                speaker_mention="Maria Zakharova", speaker_start=m, speaker_end=m + 15,
+                actor_id="maria_zakharova", country="RUS", date="2024-03-04",
+                date_basis="weekday", targets=["USA", "GBR"], confidence=0.9),
+            _st(a, "Moscow had moved troops to the border", kind="indirect", cue="deny",
+                cue_text="denied", speaker="Maria Zakharova", speaker_mention="She",
+                actor_id="maria_zakharova", country="RUS", date="2024-03-04", negated=True),
+        ]),
+        DocResult(b, [
+            _st(b, "Russia must pay for the sanctions violations", kind="indirect", cue="tell",
+                cue_text="told", speaker="Antony Blinken", speaker_mention="Antony Blinken",
+                actor_id="antony_blinken", country="USA", date="2024-03-05", targets=["RUS"]),
+        ]),
+    ]
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = str(tmp_path / "cli.db")
+    with Store(path) as s:
+        s.add_results(make_results())
+        s.add_errors([IngestError("/c/empty.txt", "empty", "no text"),
+                      IngestError("/c/missing", "not_found", "no such file")])
+    return path
+
+
+def _ids(db):
+    with Store(db) as s:
+        return {r["speaker_mention"]: r["id"] for r in s.statements(limit=None)}
+
+
+def _jsonl(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+# --- help and argument errors --------------------------------------------------------------------
+
+def test_root_help(runner):
+    res = runner.invoke(app, ["--help"])
+    assert res.exit_code == 0
+    for name in COMMANDS:
+        assert name in res.output
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_command_help(runner, command):
+    res = runner.invoke(app, [command, "--help"])
+    assert res.exit_code == 0, res.output
+    assert "Usage" in res.output
+
+
+def test_help_does_not_import_spacy_or_pipeline():
+    import subprocess
+
+    code = ("import sys; from saidwhat.cli import app; "
+            "assert 'spacy' not in sys.modules and 'saidwhat.pipeline' not in sys.modules "
+            "and 'sqlalchemy' not in sys.modules and 'pyarrow' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("args", [
+    ["statements", "--since", "last week"],
+    ["statements", "--until", "2024/03/01"],
+    ["statements", "--format", "xml"],
+    ["statements", "--limit", "-1"],
+    ["export", "--format", "xlsx", "-o", "x"],
+    ["export", "--format", "csv"],              # -o missing
+    ["export", "--format", "parquet", "-o", "-"],
+    ["errors", "--reason", "bogus"],
+    ["show"],                                   # id missing
+    ["nosuchcommand"],
+])
+def test_bad_arguments_exit_2(runner, db, args):
+    res = runner.invoke(app, [*args, "--db", db] if args[0] != "nosuchcommand" else args)
+    assert res.exit_code == 2, res.output
+
+
+# --- queries -------------------------------------------------------------------------------------
+
+def test_statements_table(runner, db):
+    res = runner.invoke(app, ["statements", "--db", db], env=WIDE)
+    assert res.exit_code == 0, res.output
+    assert "Maria Zakharova" in res.stdout and "Antony Blinken" in res.stdout
+    assert "NOT SAID" in res.stdout
+    assert "[bold]and will fail" in res.stdout  # article text is never read as rich markup
+    assert "USA, GBR" in res.stdout
+
+
+def test_statements_table_narrow(runner, db):
+    res = runner.invoke(app, ["statements", "--db", db], env={"COLUMNS": "80"})
+    assert res.exit_code == 0
+    assert max(len(line) for line in res.stdout.splitlines()) <= 80
+    assert all(i[:8] in res.stdout for i in _ids(db).values())
+
+
+def test_statements_jsonl_and_filters(runner, db):
+    res = runner.invoke(app, ["statements", "--db", db, "--format", "jsonl"])
+    rows = _jsonl(res.stdout)
+    assert len(rows) == 3
+    assert list(rows[0]) == list(Statement("d", "i", "direct", "q", 0, 1).to_dict())
+
+    def q(*args):
+        r = runner.invoke(app, ["statements", "--db", db, "-f", "jsonl", *args])
+        assert r.exit_code == 0, r.output
+        return _jsonl(r.stdout)
+
+    assert {r["speaker"] for r in q("--speaker", "ZAKH")} == {"Maria Zakharova"}
+    assert len(q("--actor", "antony_blinken")) == 1
+    assert len(q("--target", "usa")) == 1
+    assert len(q("--since", "2024-03-05")) == 1
+    assert len(q("--until", "2024-03-04")) == 2
+    assert len(q("--kind", "indirect")) == 2
+    assert [r["negated"] for r in q("--negated")] == [True]
+    assert len(q("--said")) == 2
+    assert len(q("--doc", "b.txt")) == 1
+    assert len(q("--limit", "1", "--offset", "2")) == 1
+    assert q("--speaker", "nobody") == []
+
+
+def test_statements_csv(runner, db):
+    res = runner.invoke(app, ["statements", "--db", db, "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert len(rows) == 3
+    z = next(r for r in rows if r["targets"])
+    assert z["targets"] == "USA;GBR" and z["negated"] == "false"
+
+
+def test_global_db_option_and_env(runner, db, monkeypatch):
+    res = runner.invoke(app, ["--db", db, "statements", "-f", "jsonl"])
+    assert len(_jsonl(res.stdout)) == 3
+    monkeypatch.setenv("SAIDWHAT_DB", db)
+    res = runner.invoke(app, ["stats", "--json"])
+    assert json.loads(res.stdout)["statements"] == 3
+
+
+def test_show(runner, db):
+    sid = _ids(db)["Maria Zakharova"]
+    res = runner.invoke(app, ["show", sid, "--db", db], env=WIDE)
+    assert res.exit_code == 0, res.output
+    out = res.stdout
+    assert "the sanctions are illegal [bold]and will fail" in out
+    assert "Russian Foreign Ministry spokeswoman" in out  # context before
+    assert "troops to the border" in out                 # context after
+    for value in ("maria_zakharova", "RUS", "2024-03-04 (weekday)", "USA, GBR", "0.90", "/c/a.txt",
+                  "TASS", "said (say)"):
+        assert value in out, value
+
+
+def test_show_highlights_quote_mention_and_cue():
+    from rich.console import Console
+
+    from saidwhat import render
+
+    res = make_results()[0]
+    row = {**res.statements[0].to_dict(), "text": res.document.text}
+    console = Console(record=True, width=200, color_system="truecolor", force_terminal=True)
+    render.show_statement(row, console)
+    ctx = render.context_text(row)
+    styles = {ctx.plain[s.start:s.end]: str(s.style) for s in ctx.spans}
+    assert styles["the sanctions are illegal [bold]and will fail"] == render.QUOTE_STYLE
+    assert styles["Maria Zakharova"] == render.SPEAKER_STYLE
+    assert styles["said"] == render.CUE_STYLE
+
+
+def test_show_json_and_unknown_id(runner, db):
+    sid = _ids(db)["She"]
+    res = runner.invoke(app, ["show", sid, "--db", db, "--format", "json"])
+    data = json.loads(res.stdout)
+    assert data["negated"] is True and data["text"] == TEXT_A
+    res = runner.invoke(app, ["show", "doesnotexist", "--db", db])
+    assert res.exit_code == 1
+    assert "no statement" in res.stderr
+
+
+def test_search(runner, db):
+    res = runner.invoke(app, ["search", "sanctions", "--db", db, "-f", "jsonl"])
+    assert res.exit_code == 0
+    rows = _jsonl(res.stdout)
+    assert {r["speaker"] for r in rows} == {"Maria Zakharova", "Antony Blinken"}
+    assert "score" in rows[0]
+    res = runner.invoke(app, ["search", "sanctions", "--db", db, "--limit", "1", "-f", "jsonl"])
+    assert len(_jsonl(res.stdout)) == 1
+    for nasty in ['"', "'; DROP TABLE statements; --", "NEAR(", "*", "Zaxarova 𝔷 \u202e"]:
+        res = runner.invoke(app, ["search", nasty, "--db", db])
+        assert res.exit_code == 0, (nasty, res.output)
+    res = runner.invoke(app, ["stats", "--db", db, "--json"])
+    assert json.loads(res.stdout)["statements"] == 3
+
+
+def test_timeline(runner, db):
+    res = runner.invoke(app, ["timeline", "zakharova", "--db", db], env=WIDE)
+    assert res.exit_code == 0
+    lines = [line for line in res.stdout.splitlines() if line.strip()]
+    assert len(lines) == 2
+    assert lines[0].startswith("2024-03-04") and "Maria Zakharova" in lines[0]
+    assert "NOT SAID" in lines[1]
+    res = runner.invoke(app, ["timeline", "a", "--db", db, "-f", "jsonl", "--since", "2024-03-05"])
+    assert [r["speaker"] for r in _jsonl(res.stdout)] == ["Antony Blinken"]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
+def test_export(runner, db, tmp_path, fmt):
+    out = tmp_path / "out" / f"statements.{fmt}"
+    res = runner.invoke(app, ["export", "--format", fmt, "-o", str(out), "--db", db])
+    assert res.exit_code == 0, res.output
+    assert "wrote 3 statements" in res.stderr
+    if fmt == "jsonl":
+        rows = _jsonl(out.read_text(encoding="utf-8"))
+        assert {tuple(r["targets"]) for r in rows} == {("USA", "GBR"), (), ("RUS",)}
+    elif fmt == "csv":
+        rows = list(csv.DictReader(out.open(encoding="utf-8")))
+        assert {r["targets"] for r in rows} == {"USA;GBR", "", "RUS"}
+    else:
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(out)
+        assert table.num_rows == 3
+        rows = table.to_pylist()
+        assert {tuple(r["targets"]) for r in rows} == {("USA", "GBR"), (), ("RUS",)}
+        assert {r["negated"] for r in rows} == {True, False}
+        assert str(table.schema.field("start").type) == "int64"
+    assert {r["speaker"] for r in rows} == {"Maria Zakharova", "Antony Blinken"}
+
+
+def test_export_filtered_and_stdout(runner, db, tmp_path):
+    res = runner.invoke(app, ["export", "-f", "jsonl", "-o", "-", "--db", db, "--speaker",
+                              "blinken"])
+    assert [r["speaker"] for r in _jsonl(res.stdout)] == ["Antony Blinken"]
+    out = tmp_path / "empty.parquet"
+    res = runner.invoke(app, ["export", "-f", "parquet", "-o", str(out), "--db", db,
+                              "--speaker", "nobody"])
+    import pyarrow.parquet as pq
+
+    assert res.exit_code == 0 and pq.read_table(out).num_rows == 0
+
+
+def test_parquet_streams_in_batches(tmp_path):
+    import pyarrow.parquet as pq
+
+    from saidwhat import render
+
+    rows = (dict(Statement("d", "x", "direct", f"q{i}", i, i + 1).to_dict()) for i in range(25))
+    n = render.write_parquet(rows, tmp_path / "b.parquet", batch_size=10)
+    meta = pq.ParquetFile(tmp_path / "b.parquet").metadata
+    assert n == 25 and meta.num_rows == 25 and meta.num_row_groups == 3
+
+
+def test_errors(runner, db):
+    res = runner.invoke(app, ["errors", "--db", db], env=WIDE)
+    assert res.exit_code == 0 and "/c/empty.txt" in res.stdout and "not_found" in res.stdout
+    res = runner.invoke(app, ["errors", "--db", db, "--reason", "empty", "-f", "jsonl"])
+    rows = _jsonl(res.stdout)
+    assert [(r["source"], r["count"]) for r in rows] == [("/c/empty.txt", 1)]
+    res = runner.invoke(app, ["errors", "--db", db, "-f", "csv"])
+    assert len(list(csv.DictReader(io.StringIO(res.stdout)))) == 2
+
+
+def test_stats(runner, db):
+    res = runner.invoke(app, ["stats", "--db", db], env=WIDE)
+    assert res.exit_code == 0
+    assert "documents   2" in res.stdout and "statements  3" in res.stdout
+    assert "negated     1" in res.stdout and "Maria Zakharova" in res.stdout
+    data = json.loads(runner.invoke(app, ["stats", "--db", db, "--json"]).stdout)
+    assert data["by_kind"] == {"direct": 1, "indirect": 2}
+    assert data["top_speakers"][0] == ["Maria Zakharova", 2]
+
+
+def test_bad_database_exits_1(runner, tmp_path):
+    bad = tmp_path / "not_a_db.db"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    res = runner.invoke(app, ["stats", "--db", str(bad)])
+    assert res.exit_code == 1 and "cannot open database" in res.stderr
+
+
+# --- ingest / extract / demo / eval with a fake pipeline -----------------------------------------
+
+@pytest.fixture
+def fake_pipeline(monkeypatch):
+    """A stand-in saidwhat.pipeline: every existing file becomes a document of make_results()."""
+    from dataclasses import dataclass, field
+
+    @dataclass
+    class IngestReport:
+        seen: int = 0
+        stored: int = 0
+        duplicates: int = 0
+        skipped: dict = field(default_factory=dict)
+        statements: int = 0
+        errors: list = field(default_factory=list)
+
+    calls = {}
+
+    def _items(paths):
+        results = make_results()
+        for i, p in enumerate(paths):
+            if not Path(p).exists():
+                yield IngestError(p, "not_found", "no such file")
+            elif Path(p).stat().st_size == 0:
+                yield IngestError(p, "empty", "no text")
+            else:
+                yield results[i % len(results)]
+
+    def ingest(paths, store, settings, progress=None):
+        calls["settings"] = settings
+        rep = IngestReport()
+        for item in _items(paths):
+            rep.seen += 1
+            if isinstance(item, IngestError):
+                rep.errors.append(item)
+                rep.skipped[item.reason] = rep.skipped.get(item.reason, 0) + 1
+            elif store.existing_ids([item.document.id]):
+                rep.duplicates += 1
+                rep.skipped["duplicate"] = rep.skipped.get("duplicate", 0) + 1
+            else:
+                store.add_results([item])
+                rep.stored += 1
+                rep.statements += len(item.statements)
+            if progress:
+                progress(rep.seen, len(paths))
+        store.add_errors(rep.errors)
+        return rep
+
+    def extract_paths(paths, settings):
+        calls["settings"] = settings
+        yield from _items(paths)
+
+    mod = types.ModuleType("saidwhat.pipeline")
+    mod.ingest, mod.extract_paths, mod.IngestReport = ingest, extract_paths, IngestReport
+    monkeypatch.setitem(sys.modules, "saidwhat.pipeline", mod)
+    return calls
+
+
+def _files(tmp_path, n=2, empty=False):
+    paths = []
+    for i in range(n):
+        p = tmp_path / f"art{i}.txt"
+        p.write_text("" if empty else f"article {i}", encoding="utf-8")
+        paths.append(str(p))
+    return paths
+
+
+def test_ingest_with_fake_pipeline(runner, tmp_path, fake_pipeline):
+    db = str(tmp_path / "i.db")
+    paths = _files(tmp_path) + [str(tmp_path / "missing.txt")]
+    res = runner.invoke(app, ["ingest", *paths, "--db", db, "--batch-size", "7",
+                              "--text-field", "body"], env=WIDE)
+    assert res.exit_code == 0, res.output
+    assert "documents seen 3" in res.stdout and "stored 2" in res.stdout
+    assert "statements stored 3" in res.stdout and "not_found 1" in res.stdout
+    s = fake_pipeline["settings"]
+    assert s.batch_size == 7 and s.text_field == "body" and s.db == db
+    # re-run: everything is a duplicate, which is not a failure
+    res = runner.invoke(app, ["ingest", *paths, "--db", db], env=WIDE)
+    assert res.exit_code == 0 and "duplicates 2" in res.stdout
+    with Store(db) as st:
+        assert st.stats()["statements"] == 3
+
+
+def test_ingest_nothing_readable_exits_1(runner, tmp_path, fake_pipeline):
+    db = str(tmp_path / "i.db")
+    res = runner.invoke(app, ["ingest", str(tmp_path / "nope1"), str(tmp_path / "nope2"),
+                              "--db", db])
+    assert res.exit_code == 1
+    assert "nothing could be read" in res.stderr
+    # an empty file was read (and skipped): not a failure
+    res = runner.invoke(app, ["ingest", *_files(tmp_path, 1, empty=True), "--db", db])
+    assert res.exit_code == 0, res.output
+
+
+def test_ingest_pipeline_crash_exits_1(runner, tmp_path, fake_pipeline, monkeypatch):
+    def boom(*a, **k):
+        raise RuntimeError("model not found")
+
+    monkeypatch.setattr(sys.modules["saidwhat.pipeline"], "ingest", boom)
+    res = runner.invoke(app, ["ingest", *_files(tmp_path), "--db", str(tmp_path / "x.db")])
+    assert res.exit_code == 1 and "model not found" in res.stderr
+
+
+def test_extract_jsonl(runner, tmp_path, fake_pipeline):
+    paths = _files(tmp_path, 2) + [str(tmp_path / "missing.txt")]
+    res = runner.invoke(app, ["extract", *paths, "--text-field", "body"])
+    assert res.exit_code == 0, res.output
+    rows = _jsonl(res.stdout)
+    assert len(rows) == 3
+    assert rows[0] == make_results()[0].statements[0].record()
+    assert "[bold]" in rows[0]["quote"]
+    err_lines = [line for line in res.stderr.splitlines() if line.strip()]
+    assert len(err_lines) == 1 and "missing.txt" in err_lines[0] and "not_found" in err_lines[0]
+    assert fake_pipeline["settings"].text_field == "body"
+
+
+def test_extract_table_and_nothing_read(runner, tmp_path, fake_pipeline):
+    res = runner.invoke(app, ["extract", *_files(tmp_path, 1), "--format", "table"], env=WIDE)
+    assert res.exit_code == 0 and "Maria Zakharova" in res.stdout
+    res = runner.invoke(app, ["extract", str(tmp_path / "nope")])
+    assert res.exit_code == 1
+
+
+def test_extract_writes_non_ascii_as_is(runner, tmp_path, fake_pipeline, monkeypatch):
+    doc = Document(id="u1", source="u.txt", text="Özdağ sagte: «Ja».")
+    st = Statement(doc="u.txt", doc_id="u1", kind="direct", quote="Ja", start=14, end=16,
+                   speaker="Ümit Özdağ")
+    monkeypatch.setattr(sys.modules["saidwhat.pipeline"], "extract_paths",
+                        lambda paths, settings: iter([DocResult(doc, [st])]))
+    res = runner.invoke(app, ["extract", "u.txt"])
+    assert '"speaker": "Ümit Özdağ"' in res.stdout
+
+
+def test_demo_with_fake_pipeline(runner, tmp_path, fake_pipeline, monkeypatch):
+    samples = tmp_path / "samples"
+    samples.mkdir()
+    _files(samples, 2)
+    (samples / "README.md").write_text("not an article")
+    monkeypatch.setattr(cli, "samples_dir", lambda: samples)
+    db = str(tmp_path / "demo.db")
+    res = runner.invoke(app, ["demo", "--db", db], env=WIDE)
+    assert res.exit_code == 0, res.output
+    out = res.stdout
+    assert "documents seen 2" in out  # README skipped
+    assert "statements  3" in out and "Maria Zakharova" in out
+    assert "NOT SAID" in out and "some statements" in out
+    res = runner.invoke(app, ["demo", "--db", db], env=WIDE)  # re-run is safe
+    assert res.exit_code == 0 and "statements  3" in res.stdout
+
+
+def test_demo_without_samples_exits_1(runner, tmp_path, monkeypatch):
+    monkeypatch.setattr(cli, "samples_dir", lambda: None)
+    res = runner.invoke(app, ["demo", "--db", str(tmp_path / "d.db")])
+    assert res.exit_code == 1 and "no sample articles" in res.stderr
+
+
+def test_samples_dir_finds_repo_samples():
+    found = cli.samples_dir()
+    repo = Path(__file__).resolve().parents[1] / "data" / "samples"
+    if any(p.is_file() for p in repo.glob("*.txt")):
+        assert found is not None and found.resolve() == repo.resolve()
+        assert all(not Path(p).name.startswith("README") for p in cli.sample_files(found))
+
+
+def test_eval_with_fake_scorer(runner, tmp_path, monkeypatch):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"doc": "a.txt"}\n')
+    seen = {}
+
+    def evaluate(gold_path, docs_dir, settings):
+        seen.update(gold=gold_path, docs=docs_dir)
+        return {"f1": 0.5}
+
+    mod = types.ModuleType("saidwhat.eval.statements")
+    mod.evaluate, mod.format_report = evaluate, lambda res: f"F1 {res['f1']:.2f}"
+    monkeypatch.setitem(sys.modules, "saidwhat.eval.statements", mod)
+    res = runner.invoke(app, ["eval", str(gold), "--docs", str(tmp_path)])
+    assert res.exit_code == 0 and res.stdout.strip() == "F1 0.50"
+    assert seen == {"gold": str(gold), "docs": str(tmp_path)}
+    res = runner.invoke(app, ["eval", str(gold), "--json"])
+    assert json.loads(res.stdout) == {"f1": 0.5} and seen["docs"] is None
+    res = runner.invoke(app, ["eval", str(tmp_path / "missing.jsonl")])
+    assert res.exit_code == 2
+
+
+# --- end to end with the real pipeline -----------------------------------------------------------
+
+def _real_pipeline_available() -> bool:
+    try:
+        return importlib.util.find_spec("saidwhat.pipeline") is not None and \
+            importlib.util.find_spec("spacy") is not None
+    except ImportError:  # pragma: no cover
+        return False
+
+
+real_pipeline = pytest.mark.skipif(not _real_pipeline_available(),
+                                   reason="saidwhat.pipeline / spaCy not available")
+
+ARTICLE = (" date 2024-03-07\n\nMOSCOW. Russian Foreign Ministry spokeswoman Maria Zakharova said "
+           "on Wednesday that \"the new sanctions will not change anything\".\n\n"
+           "\"We will respond,\" she told reporters.\n")
+
+
+@real_pipeline
+def test_real_ingest_end_to_end(runner, tmp_path):
+    art = tmp_path / "zakharova.txt"
+    art.write_text(ARTICLE, encoding="utf-8")
+    db = str(tmp_path / "e2e.db")
+    res = runner.invoke(app, ["ingest", str(art), str(tmp_path / "missing.txt"), "--db", db])
+    assert res.exit_code == 0, res.output
+    with Store(db) as s:
+        rows = s.statements(limit=None)
+        assert rows, "the pipeline stored no statements"
+        word = max(rows[0]["quote"].split(), key=len).strip('",.')
+        assert all(r["doc"] == "zakharova.txt" for r in rows)
+        assert s.errors("not_found")
+        for r in rows:  # offsets point into the stored text
+            full = s.statement(r["id"])
+            assert full["text"][r["start"]:r["end"]] == r["quote"]
+    res = runner.invoke(app, ["search", word, "--db", db, "-f", "jsonl"])
+    assert rows[0]["id"] in {r["id"] for r in _jsonl(res.stdout)}
+    # re-run: a duplicate, nothing doubles
+    runner.invoke(app, ["ingest", str(art), "--db", db])
+    with Store(db) as s:
+        assert s.stats()["statements"] == len(rows)
+
+
+@real_pipeline
+def test_real_extract_end_to_end(runner, tmp_path):
+    art = tmp_path / "zakharova.txt"
+    art.write_text(ARTICLE, encoding="utf-8")
+    res = runner.invoke(app, ["extract", str(art)])
+    assert res.exit_code == 0, res.output
+    rows = _jsonl(res.stdout)
+    assert rows and all(r["doc"] == "zakharova.txt" for r in rows)
+    assert all(ARTICLE[r["start"]:r["end"]] == r["quote"] for r in rows)
