@@ -48,6 +48,9 @@ def _paragraphs(text: str) -> str:
 _DOCUMENT_TAG = re.compile(r"<(?:html|body)[\s>]", re.I)
 
 
+MIN_ARTICLE_WORDS = 8  # fewer words than this is a menu or a stub, not an article
+
+
 def build_html_document(source: str, html: str) -> Document:
     """An HTML Document (id and language are filled in by the caller)."""
     import htmldate
@@ -66,8 +69,10 @@ def build_html_document(source: str, html: str) -> Document:
     )
     body = getattr(extracted, "text", None) if extracted is not None else None
     text = _paragraphs(unicodedata.normalize("NFC", body or ""))
-    if not text.strip():
-        raise Reject("no_article_text", "trafilatura found no article text in this HTML page")
+    words = len(re.findall(r"\w+", text))
+    if words < MIN_ARTICLE_WORDS:
+        raise Reject("no_article_text", f"trafilatura found no article text in this HTML page "
+                                        f"({words} words of text outside navigation and scripts)")
 
     doc = Document(id="", source=source, text=text, format="html")
     title = (getattr(extracted, "title", None) or "").strip()

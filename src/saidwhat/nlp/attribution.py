@@ -296,7 +296,11 @@ class Attributor:
         if comp is None or subj is None:
             return None
         lo = next((c for c in comp.children if c.dep_ == "aux"), comp)
-        hi = comp.right_edge
+        hi = comp
+        for c in comp.rights:  # "comment on the reports", not "… and referred journalists to …"
+            if c.dep_ in ("cc", "conj", "punct"):
+                break
+            hi = c.right_edge
         a, b = lo.idx if lo.i > t.i else comp.idx, hi.idx + len(hi)
         while b > a and self.text[b - 1] in STRIP_END:
             b -= 1
