@@ -115,3 +115,27 @@ def test_unattributed_quote_paragraph_takes_current_speaker(extract):
     recs = extract(text, published="2024-05-08")
     r = by_quote(recs, "send observers")
     assert r["speaker"] == "Karen Hakobyan"
+
+
+def test_quoted_as_saying_credits_the_quoted_person(extract):
+    recs = extract("TASS quoted Lavrov as saying that the talks would continue next week.\n", published="2024-01-05")
+    assert by_quote(recs, "talks would continue")["speaker"] == "Lavrov"
+    recs = extract("Maria Zakharova was quoted by RIA Novosti as saying that Baku must stop the provocations.\n",
+                   published="2024-01-05")
+    assert by_quote(recs, "Baku must stop")["speaker"] == "Maria Zakharova"
+
+
+def test_pronoun_follows_gender(extract):
+    text = ("Foreign ministry spokeswoman Maria Zakharova spoke first. Kremlin spokesman Dmitry Peskov said talks "
+            "were possible.\n\n“We are ready for them,” she added.\n")
+    recs = extract(text, published="2024-01-05")
+    assert by_quote(recs, "talks were possible")["speaker"] == "Dmitry Peskov"
+    assert by_quote(recs, "We are ready for them")["speaker"] == "Maria Zakharova"
+
+
+def test_colon_headline(extract):
+    recs = extract("Zakharova: “Baku must stop the provocations”\n\nThe diplomat spoke on Monday.\n",
+                   published="2024-01-05")
+    r = by_quote(recs, "Baku must stop the provocations")
+    assert r["kind"] == "direct" and r["speaker"] == "Zakharova"
+    assert extract("Note: this line is only an editor's remark\n\nBody text.\n", published="2024-01-05") == []

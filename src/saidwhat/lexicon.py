@@ -56,6 +56,7 @@ class Lexicon:
     roles: dict[str, tuple[str, str]]          # role noun -> (sector, kind)
     non_speakers: set[str] = field(default_factory=set)  # nouns that "call for" but never speak
     silent_verbs: set[str] = field(default_factory=set)  # "declined to <comment>"
+    first_names: dict[str, str] = field(default_factory=dict)  # first name -> f | m
     # lower-cased surface form -> ("country", iso3, how) | ("org", id, how)
     places: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
@@ -104,6 +105,9 @@ def lexicon() -> Lexicon:
                   phrases=raw["phrases"], countries=countries, orgs=orgs, roles=roles,
                   non_speakers=set(raw.get("non_speakers", [])),
                   silent_verbs=set(raw.get("silent_verbs", [])))
+    for row in _rows("first_names.tsv"):
+        for name in row[1].split():
+            lex.first_names.setdefault(name.lower(), row[0])
     for c in countries.values():
         lex.places[_norm(c.name)] = ("country", c.iso3, "name")
         for a in c.aliases:

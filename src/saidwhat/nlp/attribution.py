@@ -80,7 +80,11 @@ class Attributor:
                 for g in c.children:
                     if g.dep_ == "pobj":
                         return g
-        if depth < 3 and t.dep_ in ("conj", "advcl", "xcomp", "ccomp") and t.head is not t:
+        if t.dep_ == "pcomp" and t.head.lower_ == "as" and t.head.head.lemma_.lower() in ("quote", "cite"):
+            # "TASS quoted Lavrov as saying …", "Lavrov was quoted by TASS as saying …"
+            verb = t.head.head
+            return next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")), None)
+        if depth < 3 and t.dep_ in ("conj", "advcl", "xcomp", "ccomp") and t.head.i != t.i:
             if t.dep_ == "advcl" and any(c.dep_ == "mark" for c in t.children):
                 return None
             return self.subject_of(t.head, depth + 1)

@@ -143,6 +143,9 @@ def headline_candidates(att: Attributor) -> list[Candidate]:
     if first_nl <= 0:
         return []
     line = text[:first_nl]
+    colon = _colon_headline(att, line, first_nl)
+    if colon is not None:
+        return [colon]
     if len(line) > 200 or line.rstrip().endswith(".") or sum(w[:1].isupper() for w in line.split()) < len(line.split()) * 0.6:
         return []
     lex = att.lex
@@ -166,3 +169,35 @@ def headline_candidates(att: Attributor) -> list[Candidate]:
             c.speaker_head = c.speaker_text.split()[-1].lower()
             return [c]
     return []
+
+
+HEADLINE_LABELS = {"note", "update", "updated", "editor's", "editor\u2019s", "analysis", "opinion", "watch", "live",
+                   "breaking", "exclusive", "video", "photos", "explainer", "comment", "interview", "q&a", "read",
+                   "see", "listen", "podcast", "review", "factbox", "timeline", "correction", "warning"}
+
+
+def _colon_headline(att: Attributor, line: str, first_nl: int) -> Candidate | None:
+    """ "Zakharova: Baku must stop provocations" — a named speaker, a colon, what they said."""
+    m = re.match(r"^\s*([A-Z][\w.\u2019'\- ]{1,60}?)\s*:\s+(\S.{8,})$", line)
+    if not m:
+        return None
+    spk_a, spk_b = m.span(1)
+    words = m.group(1).split()
+    span = att.doc.char_span(spk_a, spk_b, alignment_mode="expand")
+    named = span is not None and any(t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for t in span)
+    looks_named = len(words) <= 3 and all(w[:1].isupper() for w in words) and words[0].lower() not in HEADLINE_LABELS
+    if len(words) > 5 or not (named or att.lex.lookup(m.group(1)) or looks_named):
+        return None
+    a, b = m.span(2)
+    b = len(line.rstrip()) if b > len(line.rstrip()) else b
+    c = Candidate(kind="direct" if line[a] in "\u201c\"\u2018\u00ab" else "indirect", start=a, end=b,
+                  cue="say", cue_text=":", cue_start=spk_b, cue_end=line.index(":", spk_b) + 1,
+                  frame="headline", how="headline", sent_start=0, sent_end=first_nl, paragraph=0)
+    if c.kind == "direct":
+        c.start, c.end = a + 1, (b - 1 if line[b - 1] in "\u201d\"\u2019\u00bb" else b)
+    c.speaker_text, c.speaker_start, c.speaker_end = line[spk_a:spk_b], spk_a, spk_b
+    ent = next((t.ent_type_ for t in span if t.ent_type_), None) if span is not None else None
+    c.speaker_label = ent or ("GPE" if att.lex.lookup(m.group(1)) else "NOUN")
+    c.speaker_head = words[-1].lower()
+    c.speaker_names = [e.text for e in span.ents if e.label_ == "PERSON"] if span is not None else []
+    return c

@@ -75,6 +75,28 @@ class PersonRegistry:
         return best if score >= 80 else None
 
 
+FEMALE_ROLES = ("spokeswoman", "ms.", "mrs.", "madam", "chairwoman", "congresswoman")
+MALE_ROLES = ("spokesman", "mr.", "chairman", "congressman")
+
+
+def gender_of(a: "Actor", lex: Lexicon) -> str | None:
+    """f | m from a known first name, a gendered role or a Slavic surname ending; None if unknown."""
+    roles = " ".join(a.roles).lower()
+    if any(r in roles for r in FEMALE_ROLES):
+        return "f"
+    if any(r in roles for r in MALE_ROLES):
+        return "m"
+    parts = a.name.split()
+    if len(parts) >= 2 and parts[0].lower() in lex.first_names:
+        return lex.first_names[parts[0].lower()]
+    last = parts[-1].lower() if parts else ""
+    if last.endswith(("ova", "eva", "ina", "skaya", "aya")):
+        return "f"
+    if last.endswith(("ov", "ev", "sky", "skiy")):
+        return "m"
+    return None
+
+
 def _plural(text: str) -> bool:
     last = text.lower().split()[-1] if text.split() else ""
     return last.endswith("s") and not last.endswith(("ss", "'s", "\u2019s"))
@@ -167,7 +189,7 @@ class SpeakerResolver:
         low = text.lower()
         if c.speaker_label == "PRON" or low in PERSON_PRON | GROUP_PRON:
             if low in PERSON_PRON:
-                return self._last_person(pos)
+                return self._last_person(pos, low)
             return self.last(pos, lambda a: a.type in ("country", "organization", "group")) or self._place_from_mentions(pos)
         # a person named in the mention
         for name in c.speaker_names:
@@ -245,22 +267,24 @@ class SpeakerResolver:
                 return hit[1]
         return None
 
-    def _last_person(self, pos: int) -> Actor | None:
+    def _last_person(self, pos: int, pronoun: str = "") -> Actor | None:
         """he/she: the later of the last person who spoke and the last person who was the subject
         of a sentence ("Aydemir declined to comment. … he said only that …")."""
+        want = {"she": "f", "her": "f", "he": "m", "him": "m"}.get(pronoun)
+        fits = lambda a: a.type == "person" and gender_of(a, self.lex) in (None, want)  # noqa: E731
         spoke = None
         for p, a in reversed(self.history):
-            if p <= pos and a.type == "person":
+            if p <= pos and fits(a):
                 spoke = (p, a)
                 break
         subj = None
         for m in self.mentions:
             if m.start < pos and m.label == "PERSON" and m.subject:
-                subj = m
-        if subj is not None and (spoke is None or subj.start > spoke[0]):
-            found = self.people.find(subj.text)
-            if found is not None:
-                return found
+                found = self.people.find(m.text)
+                if found is not None and fits(found):
+                    subj = (m.start, found)
+        if subj is not None and (spoke is None or subj[0] > spoke[0]):
+            return subj[1]
         return spoke[1] if spoke else None
 
     def _place_from_mentions(self, pos: int) -> Actor | None:
