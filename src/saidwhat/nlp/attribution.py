@@ -124,6 +124,17 @@ class Attributor:
         if not idxs:
             return None
         lo, hi = min(idxs), max(idxs)
+        # "He said A and said B" / "said A but did not suggest B": a conjoined reporting verb (and
+        # what follows it) is a new attribution, not part of this content
+        for c in tok.rights:
+            if c.dep_ == "conj" and self.is_cue(c) and c.i not in self.inq and not any(
+                    g.dep_ in SUBJ_DEPS for g in c.children):
+                stop = c.i
+                while stop - 1 > lo and (self.doc[stop - 1].dep_ in ("cc", "punct") or self.doc[stop - 1].is_space
+                                         or self.doc[stop - 1].dep_ in ("aux", "neg")):
+                    stop -= 1
+                hi = min(hi, stop - 1)
+                break
         return self.trim(self.doc[lo].idx, self.doc[hi].idx + len(self.doc[hi]))
 
     def trim(self, a: int, b: int):
