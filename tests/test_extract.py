@@ -139,3 +139,10 @@ def test_colon_headline(extract):
     r = by_quote(recs, "Baku must stop the provocations")
     assert r["kind"] == "direct" and r["speaker"] == "Zakharova"
     assert extract("Note: this line is only an editor's remark\n\nBody text.\n", published="2024-01-05") == []
+
+
+def test_quote_paragraph_after_indirect_statement_takes_its_speaker(extract):
+    text = ("Deputy Foreign Minister Mikhail Galuzin said on Tuesday that Moscow was ready to mediate.\n\n"
+            "“We have offered our good offices to both capitals, and the offer remains on the table.”\n")
+    recs = extract(text, published="2024-05-08")
+    assert by_quote(recs, "offered our good offices")["speaker"] == "Mikhail Galuzin"

@@ -109,10 +109,11 @@ def direct_candidates(att: Attributor, indirect: list[Candidate]) -> list[Candid
                 c.sent_start = cue.sent.start_char
         else:
             prev = last_in_para.get(para)
-            src = prev or (last_speaker if last_speaker and last_speaker.paragraph == para - 1 else None)
+            recent = _latest(last_speaker, [i for i in indirect if i.speaker_text and i.start < q.open_at])
+            src = prev or (recent if recent is not None and recent.paragraph >= para - 1 else None)
             if src is None or _words(qtext) < MIN_DIRECT_WORDS:
-                if src is None and _words(qtext) >= 8 and last_speaker is not None:
-                    src = last_speaker
+                if src is None and _words(qtext) >= 8 and recent is not None:
+                    src = recent
                     c.how = "paragraph_speaker"
                 else:
                     continue
@@ -129,6 +130,14 @@ def direct_candidates(att: Attributor, indirect: list[Candidate]) -> list[Candid
         if c.speaker_text:
             last_speaker = c
     return out
+
+
+def _latest(direct: Candidate | None, earlier: list[Candidate]) -> Candidate | None:
+    """The most recent attribution with a speaker: the last direct quote's or an indirect one's."""
+    best = earlier[-1] if earlier else None
+    if direct is not None and (best is None or direct.start > best.start):
+        return direct
+    return best
 
 
 def _starts_sentence(text: str, pos: int) -> bool:
