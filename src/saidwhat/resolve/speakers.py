@@ -138,7 +138,11 @@ ROLE_TITLES = {"foreign ministry": "Foreign Ministry", "foreign affairs ministry
                "ministry of foreign affairs": "Foreign Ministry", "defense ministry": "Defense Ministry",
                "defence ministry": "Defense Ministry", "ministry of defense": "Defense Ministry",
                "ministry of defence": "Defense Ministry", "embassy": "Embassy", "parliament": "Parliament",
-               "presidency": "Presidency", "cabinet": "Cabinet", "state department": "State Department"}
+               "presidency": "Presidency", "cabinet": "Cabinet", "state department": "State Department",
+               "mfa": "Foreign Ministry", "foreign office": "Foreign Ministry", "interior ministry": "Interior Ministry",
+               "ministry of internal affairs": "Interior Ministry", "security council": "Security Council",
+               "national security service": "National Security Service",
+               "presidential administration": "Presidential Administration"}
 
 
 class SpeakerResolver:
