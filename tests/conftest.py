@@ -26,3 +26,17 @@ def extract(nlp):
     """extract(text, published) -> list of statement records."""
     from saidwhat.api import extract as _extract
     return _extract
+
+
+@pytest.fixture(scope="session")
+def statement_at():
+    """statement_at(doc, quote, **fields) -> a Statement of ``doc`` whose start/end locate the
+    first occurrence of ``quote`` in ``doc.text`` (``doc`` and ``doc_id`` filled in)."""
+    from saidwhat.models import Statement
+
+    def build(doc, quote: str, **fields) -> Statement:
+        start = doc.text.index(quote)
+        return Statement(doc=doc.name, doc_id=doc.id, quote=quote, start=start,
+                         end=start + len(quote), **fields)
+
+    return build

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from saidwhat import cli
 from saidwhat.cli import app
+from saidwhat.cli import run as cli_run
 from saidwhat.models import Document, DocResult, IngestError, Statement, content_id
 from saidwhat.store import Store
 
@@ -29,35 +29,36 @@ TEXT_B = ('WASHINGTON, March 5. Antony Blinken told reporters that Russia must p
           'sanctions violations.')
 
 
-def _st(doc: Document, quote: str, **kw) -> Statement:
-    start = doc.text.index(quote)
-    return Statement(doc=doc.name, doc_id=doc.id, quote=quote, start=start,
-                     end=start + len(quote), **kw)
+@pytest.fixture
+def make_results(statement_at):
+    """make_results() -> fresh DocResults of the hand-made documents and statements."""
+    _st = statement_at
 
+    def make() -> list[DocResult]:
+        a = Document(id=content_id(TEXT_A), source="/c/a.txt", text=TEXT_A, title="Zakharova",
+                     published="2024-03-04", outlet="TASS")
+        b = Document(id=content_id(TEXT_B), source="/c/b.txt", text=TEXT_B, published="2024-03-05")
+        m = TEXT_A.index("Maria Zakharova")
+        c = TEXT_A.index("said")
+        return [
+            DocResult(a, [
+                _st(a, "the sanctions are illegal [bold]and will fail", kind="direct", cue="say",
+                    cue_text="said", cue_start=c, cue_end=c + 4, speaker="Maria Zakharova",
+                    speaker_mention="Maria Zakharova", speaker_start=m, speaker_end=m + 15,
+                    actor_id="maria_zakharova", country="RUS", date="2024-03-04",
+                    date_basis="weekday", targets=["USA", "GBR"], confidence=0.9),
+                _st(a, "Moscow had moved troops to the border", kind="indirect", cue="deny",
+                    cue_text="denied", speaker="Maria Zakharova", speaker_mention="She",
+                    actor_id="maria_zakharova", country="RUS", date="2024-03-04", negated=True),
+            ]),
+            DocResult(b, [
+                _st(b, "Russia must pay for the sanctions violations", kind="indirect", cue="tell",
+                    cue_text="told", speaker="Antony Blinken", speaker_mention="Antony Blinken",
+                    actor_id="antony_blinken", country="USA", date="2024-03-05", targets=["RUS"]),
+            ]),
+        ]
 
-def make_results() -> list[DocResult]:
-    a = Document(id=content_id(TEXT_A), source="/c/a.txt", text=TEXT_A, title="Zakharova",
-                 published="2024-03-04", outlet="TASS")
-    b = Document(id=content_id(TEXT_B), source="/c/b.txt", text=TEXT_B, published="2024-03-05")
-    m = TEXT_A.index("Maria Zakharova")
-    c = TEXT_A.index("said")
-    return [
-        DocResult(a, [
-            _st(a, "the sanctions are illegal [bold]and will fail", kind="direct", cue="say",
-                cue_text="said", cue_start=c, cue_end=c + 4, speaker="Maria Zakharova",
-                speaker_mention="Maria Zakharova", speaker_start=m, speaker_end=m + 15,
-                actor_id="maria_zakharova", country="RUS", date="2024-03-04",
-                date_basis="weekday", targets=["USA", "GBR"], confidence=0.9),
-            _st(a, "Moscow had moved troops to the border", kind="indirect", cue="deny",
-                cue_text="denied", speaker="Maria Zakharova", speaker_mention="She",
-                actor_id="maria_zakharova", country="RUS", date="2024-03-04", negated=True),
-        ]),
-        DocResult(b, [
-            _st(b, "Russia must pay for the sanctions violations", kind="indirect", cue="tell",
-                cue_text="told", speaker="Antony Blinken", speaker_mention="Antony Blinken",
-                actor_id="antony_blinken", country="USA", date="2024-03-05", targets=["RUS"]),
-        ]),
-    ]
+    return make
 
 
 @pytest.fixture
@@ -66,7 +67,7 @@ def runner():
 
 
 @pytest.fixture
-def db(tmp_path):
+def db(make_results, tmp_path):
     path = str(tmp_path / "cli.db")
     with Store(path) as s:
         s.add_results(make_results())
@@ -197,7 +198,7 @@ def test_show(runner, db):
         assert value in out, value
 
 
-def test_show_highlights_quote_mention_and_cue():
+def test_show_highlights_quote_mention_and_cue(make_results):
     from rich.console import Console
 
     from saidwhat import render
@@ -326,7 +327,7 @@ def test_bad_database_exits_1(runner, tmp_path):
 # --- ingest / extract / demo / eval with a fake pipeline -----------------------------------------
 
 @pytest.fixture
-def fake_pipeline(monkeypatch):
+def fake_pipeline(make_results, monkeypatch):
     """A stand-in saidwhat.pipeline: every existing file becomes a document of make_results()."""
     from dataclasses import dataclass, field
 
@@ -427,7 +428,7 @@ def test_ingest_pipeline_crash_exits_1(runner, tmp_path, fake_pipeline, monkeypa
     assert res.exit_code == 1 and "model not found" in res.stderr
 
 
-def test_extract_jsonl(runner, tmp_path, fake_pipeline):
+def test_extract_jsonl(make_results, runner, tmp_path, fake_pipeline):
     paths = _files(tmp_path, 2) + [str(tmp_path / "missing.txt")]
     res = runner.invoke(app, ["extract", *paths, "--text-field", "body"])
     assert res.exit_code == 0, res.output
@@ -462,7 +463,7 @@ def test_demo_with_fake_pipeline(runner, tmp_path, fake_pipeline, monkeypatch):
     samples.mkdir()
     _files(samples, 2)
     (samples / "README.md").write_text("not an article")
-    monkeypatch.setattr(cli, "samples_dir", lambda: samples)
+    monkeypatch.setattr(cli_run, "samples_dir", lambda: samples)
     db = str(tmp_path / "demo.db")
     res = runner.invoke(app, ["demo", "--db", db], env=WIDE)
     assert res.exit_code == 0, res.output
@@ -475,17 +476,17 @@ def test_demo_with_fake_pipeline(runner, tmp_path, fake_pipeline, monkeypatch):
 
 
 def test_demo_without_samples_exits_1(runner, tmp_path, monkeypatch):
-    monkeypatch.setattr(cli, "samples_dir", lambda: None)
+    monkeypatch.setattr(cli_run, "samples_dir", lambda: None)
     res = runner.invoke(app, ["demo", "--db", str(tmp_path / "d.db")])
     assert res.exit_code == 1 and "no sample articles" in res.stderr
 
 
 def test_samples_dir_finds_repo_samples():
-    found = cli.samples_dir()
+    found = cli_run.samples_dir()
     repo = Path(__file__).resolve().parents[1] / "data" / "samples"
     if any(p.is_file() for p in repo.glob("*.txt")):
         assert found is not None and found.resolve() == repo.resolve()
-        assert all(not Path(p).name.startswith("README") for p in cli.sample_files(found))
+        assert all(not Path(p).name.startswith("README") for p in cli_run.sample_files(found))
 
 
 def test_eval_with_fake_scorer(runner, tmp_path, monkeypatch):
@@ -507,6 +508,54 @@ def test_eval_with_fake_scorer(runner, tmp_path, monkeypatch):
     assert json.loads(res.stdout) == {"f1": 0.5} and seen["docs"] is None
     res = runner.invoke(app, ["eval", str(tmp_path / "missing.jsonl")])
     assert res.exit_code == 2
+    # the explicit subcommand, and options before the gold file
+    res = runner.invoke(app, ["eval", "statements", str(gold), "--docs", str(tmp_path)])
+    assert res.exit_code == 0 and res.stdout.strip() == "F1 0.50"
+    res = runner.invoke(app, ["eval", "--json", str(gold)])
+    assert res.exit_code == 0 and json.loads(res.stdout) == {"f1": 0.5}
+    assert runner.invoke(app, ["eval"]).exit_code == 2
+
+
+@pytest.mark.parametrize("sub", ["statements", "polnear"])
+def test_eval_subcommand_help(runner, sub):
+    res = runner.invoke(app, ["eval", sub, "--help"], env=WIDE)
+    assert res.exit_code == 0 and "Usage" in res.output and "--json" in res.output
+    assert "polnear" in runner.invoke(app, ["eval", "--help"], env=WIDE).output
+
+
+def test_eval_polnear_with_fake_evaluator(runner, tmp_path, monkeypatch):
+    from saidwhat.eval import polnear
+
+    data = tmp_path / "dev.jsonl"
+    data.write_text('{"doc_id": "d1", "text": "", "attributions": []}\n')
+    seen = {}
+
+    def evaluate_polnear(path, settings, max_docs=None, pred_out=None):
+        seen.update(path=Path(path), max_docs=max_docs, pred_out=pred_out)
+        return {"f1": 0.25}
+
+    monkeypatch.setattr(polnear, "evaluate_polnear", evaluate_polnear)
+    monkeypatch.setattr(polnear, "format_polnear", lambda res: f"overlap F1 {res['f1']:.2f}")
+    res = runner.invoke(app, ["eval", "polnear", str(data)])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.strip() == "overlap F1 0.25"
+    assert seen == {"path": data, "max_docs": None, "pred_out": None}
+    out = tmp_path / "pred.jsonl"
+    res = runner.invoke(app, ["eval", "polnear", str(data), "--docs", "3", "--json",
+                              "--pred-out", str(out)])
+    assert res.exit_code == 0 and json.loads(res.stdout) == {"f1": 0.25}
+    assert seen["max_docs"] == 3 and Path(seen["pred_out"]) == out
+    for bad in (["eval", "polnear"], ["eval", "polnear", str(tmp_path / "missing.jsonl")],
+                ["eval", "polnear", str(data), "--docs", "0"],
+                ["eval", "polnear", str(tmp_path)]):
+        assert runner.invoke(app, bad).exit_code == 2, bad
+
+    def boom(*a, **k):
+        raise ValueError("no text")
+
+    monkeypatch.setattr(polnear, "evaluate_polnear", boom)
+    res = runner.invoke(app, ["eval", "polnear", str(data)])
+    assert res.exit_code == 1 and "eval polnear failed" in res.stderr
 
 
 # --- end to end with the real pipeline -----------------------------------------------------------
@@ -560,3 +609,33 @@ def test_real_extract_end_to_end(runner, tmp_path):
     rows = _jsonl(res.stdout)
     assert rows and all(r["doc"] == "zakharova.txt" for r in rows)
     assert all(ARTICLE[r["start"]:r["end"]] == r["quote"] for r in rows)
+
+
+@real_pipeline
+def test_real_eval_polnear_end_to_end(runner, tmp_path):
+    """A PolNeAR-format document written here (no PolNeAR text), extracted and scored."""
+    from saidwhat.eval.polnear import score_polnear
+
+    def span(text, after=""):
+        start = ARTICLE.index(text, ARTICLE.index(after) if after else 0)
+        return {"start": start, "end": start + len(text), "text": text}
+
+    doc = {"doc_id": "zakharova-1", "date": "2024-03-07", "text": ARTICLE, "attributions": [
+        {"source": span("Russian Foreign Ministry spokeswoman Maria Zakharova"),
+         "cue": span("said"), "content": span('that "the new sanctions will not change anything"')},
+        {"source": span("she"), "cue": span("told"), "content": span('"We will respond,"')}]}
+    data = tmp_path / "polnear.jsonl"
+    data.write_text(json.dumps(doc) + "\n", encoding="utf-8")
+    out = tmp_path / "pred.jsonl"
+    res = runner.invoke(app, ["eval", "polnear", str(data), "--json", "--pred-out", str(out)])
+    assert res.exit_code == 0, res.output
+    scores = json.loads(res.stdout)
+    assert scores["n_gold"] == 2 and scores["docs_run"] == 1 and scores["n_pred"] > 0
+    preds = _jsonl(out.read_text(encoding="utf-8"))
+    assert len(preds) == scores["n_pred"] and {p["doc_id"] for p in preds} == {"zakharova-1"}
+    assert all(ARTICLE[p["content"]["start"]:p["content"]["end"]].strip() for p in preds)
+    rescored = json.loads(json.dumps(score_polnear([doc], preds)))
+    assert rescored == {k: v for k, v in scores.items()
+                        if k not in ("file", "docs_run", "extraction_errors")}
+    res = runner.invoke(app, ["eval", "polnear", str(data)])
+    assert res.exit_code == 0 and "content overlap" in res.stdout

@@ -24,51 +24,53 @@ TEXT_C = ('BEIJING, Feb 28. Wang Wenbin said the United States should stop inter
           'Ümit Özdağ sagte, die Lage sei ernst.')
 
 
-def _st(doc: Document, quote: str, **kw) -> Statement:
-    start = doc.text.index(quote)
-    return Statement(doc=doc.name, doc_id=doc.id, quote=quote, start=start,
-                     end=start + len(quote), **kw)
-
-
 def _span(text: str, s: str) -> dict:
     i = text.index(s)
     return {"start": i, "end": i + len(s)}
 
 
-def make_results() -> list[DocResult]:
-    a = Document(id=content_id(TEXT_A), source="/corpus/tass/a.txt", text=TEXT_A,
-                 title="Zakharova on sanctions", published="2024-03-04", date_basis="header",
-                 outlet="TASS", language="en")
-    b = Document(id=content_id(TEXT_B), source="/corpus/b.jsonl#3", text=TEXT_B,
-                 title="Blinken", published="2024-03-05", format="jsonl", url="https://x/b")
-    c = Document(id=content_id(TEXT_C), source="/corpus/c.html", text=TEXT_C,
-                 published="2024-02-28", format="html")
-    cue = _span(TEXT_A, "said")
-    mention = _span(TEXT_A, "Maria Zakharova")
-    a1 = _st(a, "the sanctions are illegal and will fail", kind="direct", cue="say",
-             cue_text="said", cue_start=cue["start"], cue_end=cue["end"],
-             speaker="Maria Zakharova", speaker_mention="Maria Zakharova",
-             speaker_start=mention["start"], speaker_end=mention["end"],
-             actor_id="maria_zakharova", actor_type="person", country="RUS", sector="MFA",
-             date="2024-03-04", date_basis="weekday", targets=["USA", "GBR"], confidence=0.9)
-    a2 = _st(a, "Moscow had moved troops to the Ukrainian border", kind="indirect", cue="deny",
-             cue_text="denied", speaker="Maria Zakharova", speaker_mention="She",
-             actor_id="maria_zakharova", country="RUS", date="2024-03-04", targets=["UKR"],
-             negated=True, confidence=0.7)
-    b1 = _st(b, "Russia must pay for the sanctions sanctions sanctions violations", kind="indirect",
-             cue="tell", cue_text="told", speaker="Antony Blinken",
-             speaker_mention="Antony Blinken", actor_id="antony_blinken", country="USA",
-             date="2024-03-05", targets=["RUS"], target_actors=["vladimir_putin"], confidence=0.8)
-    b2 = _st(b, "we will answer", kind="direct", cue="say", cue_text="said",
-             speaker="Maria Zakharova", speaker_mention="The spokesperson",
-             actor_id="maria_zakharova", country="RUS", date="2024-03-06", confidence=0.6)
-    c1 = _st(c, "the United States should stop interfering", kind="indirect", cue="say",
-             speaker="Wang Wenbin", speaker_mention="Wang Wenbin", actor_id="wang_wenbin",
-             country="CHN", date="2024-02-28", targets=["USA"], confidence=0.85)
-    c2 = _st(c, "die Lage sei ernst", kind="indirect", cue="sagen", speaker="Ümit Özdağ",
-             speaker_mention="Ümit Özdağ", actor_id="umit_ozdag", country="TUR", date=None,
-             confidence=0.3)
-    return [DocResult(a, [a1, a2]), DocResult(b, [b1, b2]), DocResult(c, [c1, c2])]
+@pytest.fixture
+def make_results(statement_at):
+    """make_results() -> fresh DocResults of the hand-made documents and statements."""
+    _st = statement_at
+
+    def make() -> list[DocResult]:
+        a = Document(id=content_id(TEXT_A), source="/corpus/tass/a.txt", text=TEXT_A,
+                     title="Zakharova on sanctions", published="2024-03-04", date_basis="header",
+                     outlet="TASS", language="en")
+        b = Document(id=content_id(TEXT_B), source="/corpus/b.jsonl#3", text=TEXT_B,
+                     title="Blinken", published="2024-03-05", format="jsonl", url="https://x/b")
+        c = Document(id=content_id(TEXT_C), source="/corpus/c.html", text=TEXT_C,
+                     published="2024-02-28", format="html")
+        cue = _span(TEXT_A, "said")
+        mention = _span(TEXT_A, "Maria Zakharova")
+        a1 = _st(a, "the sanctions are illegal and will fail", kind="direct", cue="say",
+                 cue_text="said", cue_start=cue["start"], cue_end=cue["end"],
+                 speaker="Maria Zakharova", speaker_mention="Maria Zakharova",
+                 speaker_start=mention["start"], speaker_end=mention["end"],
+                 actor_id="maria_zakharova", actor_type="person", country="RUS", sector="MFA",
+                 date="2024-03-04", date_basis="weekday", targets=["USA", "GBR"], confidence=0.9)
+        a2 = _st(a, "Moscow had moved troops to the Ukrainian border", kind="indirect", cue="deny",
+                 cue_text="denied", speaker="Maria Zakharova", speaker_mention="She",
+                 actor_id="maria_zakharova", country="RUS", date="2024-03-04", targets=["UKR"],
+                 negated=True, confidence=0.7)
+        b1 = _st(b, "Russia must pay for the sanctions sanctions sanctions violations",
+                 kind="indirect", cue="tell", cue_text="told", speaker="Antony Blinken",
+                 speaker_mention="Antony Blinken", actor_id="antony_blinken", country="USA",
+                 date="2024-03-05", targets=["RUS"], target_actors=["vladimir_putin"],
+                 confidence=0.8)
+        b2 = _st(b, "we will answer", kind="direct", cue="say", cue_text="said",
+                 speaker="Maria Zakharova", speaker_mention="The spokesperson",
+                 actor_id="maria_zakharova", country="RUS", date="2024-03-06", confidence=0.6)
+        c1 = _st(c, "the United States should stop interfering", kind="indirect", cue="say",
+                 speaker="Wang Wenbin", speaker_mention="Wang Wenbin", actor_id="wang_wenbin",
+                 country="CHN", date="2024-02-28", targets=["USA"], confidence=0.85)
+        c2 = _st(c, "die Lage sei ernst", kind="indirect", cue="sagen", speaker="Ümit Özdağ",
+                 speaker_mention="Ümit Özdağ", actor_id="umit_ozdag", country="TUR", date=None,
+                 confidence=0.3)
+        return [DocResult(a, [a1, a2]), DocResult(b, [b1, b2]), DocResult(c, [c1, c2])]
+
+    return make
 
 
 @pytest.fixture
@@ -77,7 +79,7 @@ def db_path(tmp_path):
 
 
 @pytest.fixture
-def store(db_path):
+def store(make_results, db_path):
     s = Store(db_path)
     s.add_results(make_results())
     yield s
@@ -132,7 +134,7 @@ def test_migration_matches_schema_module(db_path):
     s.close()
 
 
-def test_reopen_is_noop_and_downgrade_upgrade(db_path):
+def test_reopen_is_noop_and_downgrade_upgrade(make_results, db_path):
     s = Store(db_path)
     s.add_results(make_results())
     s.close()
@@ -160,7 +162,7 @@ def test_db_accepts_url(tmp_path):
     assert (tmp_path / "u.db").exists()
 
 
-def test_in_memory_store(tmp_path, monkeypatch):
+def test_in_memory_store(make_results, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with Store(":memory:") as s:
         s.add_results(make_results())
@@ -198,7 +200,7 @@ def _fts_ok(store: Store) -> None:
                              "VALUES ('integrity-check', 1)")
 
 
-def test_add_results_is_idempotent(store):
+def test_add_results_is_idempotent(make_results, store):
     before = store.stats()
     ids_before = sorted(_ids(store.statements(limit=None)))
     store.add_results(make_results())
@@ -210,7 +212,7 @@ def test_add_results_is_idempotent(store):
     _fts_ok(store)
 
 
-def test_readding_document_replaces_its_statements(store):
+def test_readding_document_replaces_its_statements(make_results, store):
     a = make_results()[0]
     a.statements = a.statements[:1]
     store.add_results([a])
@@ -221,7 +223,7 @@ def test_readding_document_replaces_its_statements(store):
     _fts_ok(store)
 
 
-def test_ingested_at_kept_on_readd(store):
+def test_ingested_at_kept_on_readd(make_results, store):
     doc_id = make_results()[0].document.id
     first = store.document(doc_id)["ingested_at"]
     with store.engine.begin() as conn:
@@ -230,7 +232,7 @@ def test_ingested_at_kept_on_readd(store):
     assert first and store.document(doc_id)["ingested_at"] == "2000-01-01"
 
 
-def test_result_with_error_does_not_touch_stored_document(store):
+def test_result_with_error_does_not_touch_stored_document(make_results, store):
     res = make_results()[0]
     dup = DocResult(res.document, [], IngestError(res.document.source, "duplicate", "seen",
                                                   res.document.id))
@@ -239,7 +241,7 @@ def test_result_with_error_does_not_touch_stored_document(store):
     assert store.errors("duplicate")[0]["doc_id"] == res.document.id
 
 
-def test_add_results_is_one_transaction(store):
+def test_add_results_is_one_transaction(make_results, store):
     bad = make_results()[1]
     bad.document.id = "zzz"
     bad.statements[0].doc_id = "zzz"
@@ -282,7 +284,7 @@ def test_add_errors_upserts(store):
     assert store.stats()["errors"] == {"binary": 1, "empty": 4}
 
 
-def test_existing_ids(store):
+def test_existing_ids(make_results, store):
     ids = [r.document.id for r in make_results()]
     assert store.existing_ids(ids + ["nope"]) == set(ids)
     assert store.existing_ids([]) == set()
@@ -422,7 +424,7 @@ def test_search_speaker_columns_prefix_and_case(store):
     assert store.search("sanctions", limit=1)[0]["speaker"] == "Antony Blinken"
 
 
-def test_search_sees_updates(store):
+def test_search_sees_updates(make_results, store):
     a = make_results()[0]
     a.statements[0].quote = "completely different words"  # quote no longer == text slice; fine
     store.add_results([a])
@@ -462,7 +464,7 @@ def test_fts_query_quoting():
 
 # --- concurrency ---------------------------------------------------------------------------------
 
-def test_two_stores_one_file(db_path):
+def test_two_stores_one_file(make_results, db_path):
     """Readers and a writer on one file: WAL lets reads proceed; writes queue on busy_timeout."""
     w, r = Store(db_path), Store(db_path)
     results = make_results()

@@ -1,0 +1,4 @@
+"""`python -m saidwhat.cli`."""
+from . import main
+
+main()

@@ -1,0 +1,99 @@
+"""`saidwhat eval`: score the extractor against gold annotations.
+
+`eval` is a group with two subcommands, ``statements`` (the hand-made statements gold) and
+``polnear`` (PolNeAR documents). A first argument that names no subcommand is read as the
+statements gold file, so ``saidwhat eval GOLD.jsonl`` keeps meaning ``saidwhat eval statements
+GOLD.jsonl``.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from ..config import Settings
+from .common import JsonOpt, fail, write_json
+
+DEFAULT_COMMAND = "statements"
+
+
+class DefaultCommandGroup(TyperGroup):
+    """A group that runs its default subcommand when the first argument names none (and is not
+    --help): `eval GOLD.jsonl ...` is `eval statements GOLD.jsonl ...`."""
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ctx.help_option_names):
+            args = [DEFAULT_COMMAND, *args]
+        return super().parse_args(ctx, args)
+
+
+eval_app = typer.Typer(cls=DefaultCommandGroup, add_completion=False,
+                       pretty_exceptions_enable=False)
+
+
+EVAL_HELP = (
+    "Score extraction against gold annotations.\n\n"
+    "saidwhat eval GOLD.jsonl [--docs DIR] [--json]: the statements gold "
+    "(same as saidwhat eval statements GOLD.jsonl ...).\n\n"
+    "saidwhat eval polnear FILE.jsonl [--docs N] [--json] [--pred-out PRED.jsonl]: "
+    "PolNeAR documents (source, cue and content spans).\n\n"
+    "A first argument that is not a subcommand name is read as the statements gold file "
+    "(write ./polnear for a gold file named polnear)."
+)
+
+
+@eval_app.callback(help=EVAL_HELP, short_help="Score extraction against gold annotations "
+                   "(statements gold, or PolNeAR).")
+def _eval_group() -> None:
+    pass
+
+
+@eval_app.command(DEFAULT_COMMAND)
+def statements(
+    gold: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Gold JSONL file.")],
+    docs: Annotated[Optional[Path], typer.Option(exists=True, file_okay=False,
+                                                 help="Folder with the gold documents.")] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score extraction against a statements gold JSONL file (metrics of shared/eval/score.py)."""
+    try:
+        from ..eval.statements import evaluate, format_report
+    except ImportError as exc:
+        raise fail(f"evaluation is not available: {exc}")
+    try:
+        result = evaluate(str(gold), str(docs) if docs else None, Settings())
+    except Exception as exc:
+        raise fail(f"eval failed: {type(exc).__name__}: {exc}")
+    if json_:
+        write_json(result)
+    else:
+        sys.stdout.write(format_report(result).rstrip("\n") + "\n")
+
+
+@eval_app.command("polnear")
+def polnear(
+    file: Annotated[Path, typer.Argument(
+        exists=True, dir_okay=False,
+        help="PolNeAR JSONL, one document per line (e.g. ../shared/polnear/dev.jsonl).")],
+    docs: Annotated[Optional[int], typer.Option(
+        "--docs", min=1, help="Run and score only the first N documents.")] = None,
+    json_: JsonOpt = False,
+    pred_out: Annotated[Optional[Path], typer.Option(
+        "--pred-out", dir_okay=False,
+        help="Also write the predictions as JSONL in the PRED format of "
+             "../shared/eval/polnear_score.py.")] = None,
+) -> None:
+    """Extract PolNeAR documents; score content, source and cue (shared/eval/polnear_score.py)."""
+    from ..eval.polnear import evaluate_polnear, format_polnear
+
+    try:
+        result = evaluate_polnear(file, Settings(), max_docs=docs, pred_out=pred_out)
+    except Exception as exc:  # unreadable file, a record without text, no model ...
+        raise fail(f"eval polnear failed: {type(exc).__name__}: {exc}")
+    if json_:
+        write_json(result)
+    else:
+        sys.stdout.write(format_polnear(result) + "\n")

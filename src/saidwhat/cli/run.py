@@ -1,0 +1,151 @@
+"""Commands that run the extractor: ingest, extract, demo. The pipeline (and spaCy) is imported
+only when one of them runs."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..config import Settings
+from .common import (DbOpt, LineFormat, console, escape, fail, open_store, pipeline, resolve_db,
+                     settings_for)
+
+PathsArg = Annotated[list[str], typer.Argument(help="Files, folders or globs (txt, html, jsonl).")]
+TextFieldOpt = Annotated[Optional[str], typer.Option(help="JSONL field: article text.")]
+DateFieldOpt = Annotated[Optional[str], typer.Option(help="JSONL field: date.")]
+
+
+def run_ingest(paths: list[str], store, settings: Settings):
+    from .. import render
+
+    with render.progress(console(stderr=True), "ingesting") as callback:
+        return pipeline().ingest(list(paths), store, settings, progress=callback)
+
+
+def nothing_read(report) -> bool:
+    """True when no input could be read at all (every path missing); skipped documents are not
+    a failure."""
+    errs = getattr(report, "errors", []) or []
+    return (not getattr(report, "stored", 0) and not getattr(report, "duplicates", 0)
+            and all(e.reason == "not_found" for e in errs))
+
+
+def ingest(
+    ctx: typer.Context,
+    paths: PathsArg,
+    db: DbOpt = None,
+    batch_size: Annotated[Optional[int], typer.Option(min=1, help="Documents per transaction.")] = None,
+    text_field: TextFieldOpt = None,
+    date_field: DateFieldOpt = None,
+    url_field: Annotated[Optional[str], typer.Option(help="JSONL field: URL.")] = None,
+    title_field: Annotated[Optional[str], typer.Option(help="JSONL field: title.")] = None,
+    outlet_field: Annotated[Optional[str], typer.Option(help="JSONL field: outlet.")] = None,
+) -> None:
+    """Read articles, extract statements and store them (re-runs are safe)."""
+    from .. import render
+
+    path = resolve_db(ctx, db)
+    settings = settings_for(path, batch_size=batch_size, text_field=text_field,
+                            date_field=date_field, url_field=url_field, title_field=title_field,
+                            outlet_field=outlet_field)
+    store = open_store(ctx, path)
+    try:
+        report = run_ingest(paths, store, settings)
+    except Exception as exc:
+        raise fail(f"ingest failed: {type(exc).__name__}: {exc}")
+    finally:
+        store.close()
+    render.ingest_summary(report, console())
+    if nothing_read(report):
+        raise fail("nothing could be read: " + (", ".join(
+            f"{e.source} ({e.reason})" for e in getattr(report, "errors", [])[:10]) or "no input"))
+
+
+def extract(
+    paths: PathsArg,
+    format: Annotated[LineFormat, typer.Option("--format", "-f", help="Output format.")] = LineFormat.jsonl,
+    text_field: TextFieldOpt = None,
+    date_field: DateFieldOpt = None,
+) -> None:
+    """Extract statements without a database: JSONL records on stdout, errors on stderr."""
+    from .. import render
+
+    settings = settings_for(text_field=text_field, date_field=date_field)
+    err = console(stderr=True)
+    rows: list[dict] = []
+    read = 0
+    try:
+        for item in pipeline().extract_paths(list(paths), settings):
+            error = item if not hasattr(item, "document") else getattr(item, "error", None)
+            if error is not None:
+                if error.reason != "not_found":
+                    read += 1
+                err.print(escape(f"{error.source}\t{error.reason}\t{error.message}"),
+                          soft_wrap=True)
+                continue
+            read += 1
+            for st in item.statements:
+                if format == LineFormat.jsonl:
+                    sys.stdout.write(json.dumps(st.record(), ensure_ascii=False) + "\n")
+                else:
+                    rows.append(st.to_dict())
+    except Exception as exc:
+        raise fail(f"extract failed: {type(exc).__name__}: {exc}")
+    if format == LineFormat.table:
+        render.statements_table(rows, console(), show_id=False)
+    if not read:
+        raise fail("nothing could be read")
+
+
+def sample_files(folder: Path) -> list[str]:
+    """The article files of the samples folder (its README is not an article)."""
+    return [str(p) for p in sorted(folder.iterdir())
+            if p.is_file() and not p.name.startswith((".", "README"))]
+
+
+def samples_dir() -> Path | None:
+    """The bundled sample articles: package data first, else data/samples at the repo root."""
+    from importlib.resources import files
+
+    candidates = []
+    try:
+        candidates.append(Path(str(files("saidwhat") / "data" / "samples")))
+    except Exception:  # pragma: no cover
+        pass
+    candidates.append(Path(__file__).resolve().parents[3] / "data" / "samples")
+    for c in candidates:
+        if c.is_dir() and any(p.is_file() for p in c.rglob("*")):
+            return c
+    return None
+
+
+def demo(ctx: typer.Context, db: DbOpt = None) -> None:
+    """Ingest the bundled sample articles and show what was found."""
+    from .. import render
+
+    folder = samples_dir()
+    if folder is None:
+        raise fail("no sample articles found (expected data/samples/)")
+    path = resolve_db(ctx, db)
+    out = console()
+    out.print(f"[bold]saidwhat demo[/]: ingesting {escape(str(folder))} into {escape(path)}")
+    with open_store(ctx, path) as store:
+        try:
+            report = run_ingest(sample_files(folder), store, settings_for(path))
+        except Exception as exc:
+            raise fail(f"ingest failed: {type(exc).__name__}: {exc}")
+        render.ingest_summary(report, out)
+        out.print()
+        render.stats_summary(store.stats(), out)
+        negated = store.statements(negated=True, limit=5)
+        if negated:
+            out.print()
+            render.statements_table(negated, out, title="negated (NOT SAID)")
+        out.print()
+        examples = render.pick_examples(store.statements(limit=500, order="confidence"))
+        render.statements_table(examples, out, title="some statements")
+    out.print("\nnext: [bold]saidwhat show ID[/], [bold]saidwhat search WORDS[/], "
+              "[bold]saidwhat timeline NAME[/], [bold]saidwhat export -f csv -o out.csv[/]")
