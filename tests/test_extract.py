@@ -146,3 +146,11 @@ def test_quote_paragraph_after_indirect_statement_takes_its_speaker(extract):
             "“We have offered our good offices to both capitals, and the offer remains on the table.”\n")
     recs = extract(text, published="2024-05-08")
     assert by_quote(recs, "offered our good offices")["speaker"] == "Mikhail Galuzin"
+
+
+def test_quote_after_said_that_in_a_long_sentence(extract):
+    text = ("MOSCOW. Russian Foreign Ministry spokeswoman Maria Zakharova said on Wednesday that "
+            "\"the new sanctions will not change anything\".\n\n\"We will respond,\" she told reporters.\n")
+    recs = extract(text, published="2024-03-07")
+    r = by_quote(recs, "the new sanctions will not change anything")
+    assert r["speaker"] == "Maria Zakharova" and r["date"] == "2024-03-06"

@@ -91,7 +91,8 @@ def direct_candidates(att: Attributor, indirect: list[Candidate]) -> list[Candid
             l_start = _leader_start(att, q, prev_close)
             leader = _tokens_between(doc, l_start, q.open_at)
             lead_text = text[l_start:q.open_at].rstrip()
-            if leader and (lead_text.endswith((":", ",")) or len(leader) <= 6):
+            ends_in_cue = bool(leader) and (leader[-1].lower_ == "that" or bool(att.is_cue(leader[-1])))
+            if leader and (lead_text.endswith((":", ",")) or len(leader) <= 6 or ends_in_cue):
                 cue, subj = _find_cue(att, leader, prefer_last=True)
                 how = "leader"
         short = _words(qtext) < MIN_DIRECT_WORDS
