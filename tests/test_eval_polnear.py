@@ -282,3 +282,16 @@ def test_evaluate_polnear_end_to_end(tmp_path):
     scores = {k: v for k, v in res.items() if k not in ("file", "docs_run", "extraction_errors")}
     assert json.loads(json.dumps(scores)) == _shared_scores(tmp_path, docs, preds)
     assert "content exact" in format_polnear(res)
+
+
+def test_split_quote_is_joined_for_polnear_only(extract):
+    from saidwhat.eval.polnear import prediction_records
+    from saidwhat.models import Document
+    from saidwhat.pipeline import process
+    text = "“The first half of the quote,” the senator said. “And here is the second half of it.”\n"
+    res = next(process([Document(id="d", source="d", text=text)]))
+    assert len(res.statements) == 2  # saidwhat keeps the pieces apart
+    recs = prediction_records("d", res.statements, text)
+    assert len(recs) == 1
+    spans = recs[0]["content"]["spans"]
+    assert [text[a:b] for a, b in spans] == ["The first half of the quote,", "And here is the second half of it."]

@@ -301,10 +301,30 @@ def read_polnear(path: str | Path, max_docs: int | None = None) -> list[dict]:
     return docs
 
 
-def prediction_records(doc_id: str, statements: Iterable[Any]) -> list[dict]:
-    """Statements of one document as PRED records: content offsets, source and cue as written."""
-    return [{"doc_id": doc_id, "content": {"start": s.start, "end": s.end},
-             "source_text": s.speaker_mention, "cue_text": s.cue_text} for s in statements]
+def prediction_records(doc_id: str, statements: Iterable[Any], text: str | None = None) -> list[dict]:
+    """Statements of one document as PRED records: content offsets, source and cue as written.
+
+    PolNeAR's convention joins the pieces of one quotation split by its attribution
+    ("“A,” she said. “B.”") into one attribution with discontinuous content; saidwhat keeps them
+    as separate statements. With ``text``, such pieces (same paragraph, the second one carrying the
+    first one's speaker mention) are joined here, for scoring against PolNeAR only."""
+    out: list[dict] = []
+    prev = None
+    for s in statements:
+        joinable = (text is not None and prev is not None and s.kind == "direct" and prev.kind == "direct"
+                    and s.cue_start is None and s.speaker_start is not None
+                    and s.speaker_start == prev.speaker_start and prev.end <= s.start
+                    and "\n" not in text[prev.end:s.start])
+        if joinable:
+            rec = out[-1]
+            spans = rec["content"].get("spans") or [[rec["content"]["start"], rec["content"]["end"]]]
+            spans.append([s.start, s.end])
+            rec["content"] = {"start": spans[0][0], "end": s.end, "spans": spans}
+        else:
+            out.append({"doc_id": doc_id, "content": {"start": s.start, "end": s.end},
+                        "source_text": s.speaker_mention, "cue_text": s.cue_text})
+        prev = s
+    return out
 
 
 def predict_polnear(gold_docs: list[dict], settings: Any = None) -> tuple[list[dict], list[dict]]:
@@ -322,7 +342,7 @@ def predict_polnear(gold_docs: list[dict], settings: Any = None) -> tuple[list[d
             errors.append({"doc_id": res.document.id, "reason": res.error.reason,
                            "message": res.error.message})
             continue
-        preds.extend(prediction_records(res.document.id, res.statements))
+        preds.extend(prediction_records(res.document.id, res.statements, res.document.text))
     return preds, errors
 
 
