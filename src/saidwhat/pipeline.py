@@ -23,7 +23,8 @@ class IngestReport:
 
 def load_nlp(settings: Settings | None = None):
     from .nlp.setup import load
-    return load((settings or Settings()).model)
+    settings = settings or Settings()
+    return load(settings.model, settings.scope)
 
 
 def parse_text(document: Document) -> str:

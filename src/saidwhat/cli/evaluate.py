@@ -85,12 +85,18 @@ def polnear(
         "--pred-out", dir_okay=False,
         help="Also write the predictions as JSONL in the PRED format of "
              "../shared/eval/polnear_score.py.")] = None,
+    scope: Annotated[str, typer.Option(
+        "--scope", help="attributions (PolNeAR's scope: speech, beliefs, intentions, perceptions; "
+                        "uses the learned cue detector) or statements (speech only, saidwhat's default).")]
+        = "attributions",
 ) -> None:
     """Extract PolNeAR documents; score content, source and cue (shared/eval/polnear_score.py)."""
     from ..eval.polnear import evaluate_polnear, format_polnear
 
+    if scope not in ("attributions", "statements"):
+        raise typer.BadParameter("--scope must be 'attributions' or 'statements'")
     try:
-        result = evaluate_polnear(file, Settings(), max_docs=docs, pred_out=pred_out)
+        result = evaluate_polnear(file, Settings().with_(scope=scope), max_docs=docs, pred_out=pred_out)
     except Exception as exc:  # unreadable file, a record without text, no model ...
         raise fail(f"eval polnear failed: {type(exc).__name__}: {exc}")
     if json_:

@@ -39,8 +39,9 @@ def para_of(starts: list[int], pos: int) -> int:
 
 
 class Attributor:
-    def __init__(self, doc, lex: Lexicon | None = None):
+    def __init__(self, doc, lex: Lexicon | None = None, cue_model=None):
         self.doc = doc
+        self.cue_model = cue_model  # learned cue detector, used in the "attributions" scope only
         self.text = doc.text
         self.lex = lex or lexicon()
         self.quotes = list(doc._.sw_quotes or [])
@@ -243,7 +244,46 @@ class Attributor:
                 c = self.according_to(t)
                 if c:
                     out.append(c)
+            elif self.cue_model is not None and t.pos_ in ("VERB", "NOUN", "AUX", "ADJ"):
+                from .cuemodel import features
+                if self.cue_model.score(features(t)) > self.cue_model.threshold:
+                    c = self.learned_candidate(t)
+                    if c:
+                        out.append(c)
         return out
+
+    def learned_candidate(self, t) -> Candidate | None:
+        """A cue the learned detector found (wants, showed, backed, claim …): its subject is the
+        source, its first complement the content."""
+        kids = [c for c in t.children if c.i not in self.inq or c.dep_ in ("ccomp", "xcomp", "dobj")]
+        if t.pos_ in ("VERB", "AUX", "ADJ"):
+            subj = self.subject_of(t)
+        else:
+            subj = next((c for c in t.children if c.dep_ in ("poss", "compound") and c.i < t.i), None)
+        if subj is None:  # polls, reports and studies are sources in this scope
+            return None
+        comp = None
+        for dep in ("ccomp", "xcomp", "dobj", "attr", "acl", "prep"):
+            comp = next((c for c in kids if c.dep_ == dep and c.i > t.i), None)
+            if comp is not None:
+                break
+        if comp is None:
+            comp = next((c for c in kids if c.dep_ == "ccomp"), None)
+        if comp is None:
+            return None
+        if comp.dep_ == "prep":
+            pobj = next((g for g in comp.children if g.dep_ in ("pobj", "pcomp")), None)
+            if pobj is None:
+                return None
+            span = self.trim(comp.idx, comp.right_edge.idx + len(comp.right_edge))
+        else:
+            span = self.content_from_subtree(comp)
+        if not span:
+            return None
+        kind = self.quote_kind(*span)
+        c = self.make("mixed" if kind == "direct" else kind, span, t, subj, "learned", "model",
+                      neg=self.negated(t))
+        return c
 
     def cue_candidates(self, t, frames) -> list[Candidate]:
         subj = self.subject_of(t)

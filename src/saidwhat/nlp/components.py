@@ -107,13 +107,24 @@ def make_gazetteer(nlp: Language, name: str):
 
 
 class AttributionFinder:
-    def __init__(self, nlp: Language, name: str):
+    """scope "statements": speech (said, urged, according to …), what saidwhat stores by default;
+    scope "attributions": also beliefs, intentions and perceptions (wants, showed, believes …) found
+    by the learned cue detector, as PolNeAR annotates them."""
+
+    def __init__(self, nlp: Language, name: str, scope: str = "statements"):
+        if scope not in ("statements", "attributions"):
+            raise ValueError(f"saidwhat_attribution: scope must be 'statements' or 'attributions', not {scope!r}")
         self.name = name
+        self.scope = scope
+        self.cue_model = None
+        if scope == "attributions":
+            from .cuemodel import load_model
+            self.cue_model = load_model()
 
     def __call__(self, doc: Doc) -> Doc:
         if doc._.sw_quotes is None:
             doc._.sw_quotes = find_quotes(doc.text)
-        att = Attributor(doc)
+        att = Attributor(doc, cue_model=self.cue_model)
         indirect = att.from_cues()
         indirect += [h for h in headline_candidates(att) if not any(h.start < c.end and c.start < h.end for c in indirect)]
         direct = direct_candidates(att, indirect)
@@ -123,9 +134,9 @@ class AttributionFinder:
         return doc
 
 
-@Language.factory("saidwhat_attribution")
-def make_attribution(nlp: Language, name: str):
-    return AttributionFinder(nlp, name)
+@Language.factory("saidwhat_attribution", default_config={"scope": "statements"})
+def make_attribution(nlp: Language, name: str, scope: str):
+    return AttributionFinder(nlp, name, scope)
 
 
 def _dedupe(cands):
