@@ -17,6 +17,7 @@ PRONOUNS = {"he", "she", "they", "it", "we", "i", "who", "which", "that"}
 STRIP_END = set(" \n\t.,;:—–-")
 QUOTE_CHARS = set("\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\"'`")
 MIN_DIRECT_WORDS = 4
+COMP_DEPS = {"ccomp", "xcomp", "dobj", "attr", "acl", "prep"}
 
 
 def paragraph_index(text: str) -> list[int]:
@@ -244,7 +245,8 @@ class Attributor:
                 c = self.according_to(t)
                 if c:
                     out.append(c)
-            elif self.cue_model is not None and t.pos_ in ("VERB", "NOUN", "AUX", "ADJ"):
+            elif self.cue_model is not None and t.pos_ in ("VERB", "NOUN", "AUX", "ADJ") and any(
+                    c.dep_ in COMP_DEPS for c in t.children):  # no complement, no content: skip scoring
                 from .cuemodel import features
                 if self.cue_model.score(features(t)) > self.cue_model.threshold:
                     c = self.learned_candidate(t)
