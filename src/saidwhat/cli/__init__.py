@@ -38,6 +38,7 @@ def _root(ctx: typer.Context, db: DbOpt = None) -> None:
 for _command in (run.ingest, run.extract, *query.COMMANDS, run.demo):
     app.command()(_command)
 app.add_typer(eval_app, name="eval")
+__import__("saidwhat.cli.code", fromlist=["register"]).register(app)  # code, actors (issue 5)
 
 
 def main() -> None:

@@ -103,3 +103,9 @@ def polnear(
         write_json(result)
     else:
         sys.stdout.write(format_polnear(result) + "\n")
+
+
+# issue 5: `saidwhat eval plover FILE [--json] [--cv K]` (event coding; the command lives in cli/code.py)
+from .code import plover as _plover  # noqa: E402
+
+eval_app.command("plover")(_plover)

@@ -1,0 +1,58 @@
+"""The actor record: persons, organizations, countries (their governments) and groups."""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Role:
+    title: str
+    start: str | None = None      # YYYY[-MM[-DD]]; None = open / not known
+    end: str | None = None
+
+    def holds_on(self, date: str | None) -> bool:
+        """True when the role is held on ``date`` (no date: the role is current, i.e. has no end)."""
+        if date is None:
+            return self.end is None
+        if self.start and date < self.start:
+            return False
+        if self.end and date >= self.end:
+            return False
+        return True
+
+    def __str__(self) -> str:
+        if not self.start and not self.end:
+            return self.title
+        return f"{self.title} ({self.start or '?'} - {self.end or ''})".replace(" - )", " -)")
+
+
+@dataclass
+class Actor:
+    id: str                      # RUS | org:RUS-MFA | person:maria-zakharova | group:...
+    name: str
+    type: str                    # person | organization | country | group
+    country: str | None = None   # ISO3
+    sector: str | None = None    # GOV, MFA, MIL, HEAD_OF_STATE, LEGISLATURE, MEDIA, NGO, IGO, ...
+    aliases: list[str] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)
+    affiliation: str | None = None   # org id for staff of an IGO ("org:EU")
+    metonyms: list[str] = field(default_factory=list)   # capitals and seats ("Baku", "the Kremlin")
+    adjectives: list[str] = field(default_factory=list)  # demonyms ("Azerbaijani")
+    origin: str = "shipped"      # shipped | user | auto
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["roles"] = [asdict(r) for r in self.roles]
+        return d
+
+    def role_on(self, date: str | None = None) -> Role | None:
+        for r in self.roles:
+            if r.holds_on(date):
+                return r
+        return None
+
+
+def slug(s: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")

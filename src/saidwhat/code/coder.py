@@ -1,0 +1,122 @@
+"""Code a statement or sentence as a PLOVER event (type, mode), with the closest CAMEO code and a
+confidence. The cue (reporting verb of the statement) and the content decide together: the learned
+model reads the content's trigger, complements and cue-pattern hits; the cue lemma adds a prior; a few
+explicit rules settle the cases the issue names (concern is a disapproval, not a request).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import Any, Iterable
+
+import numpy as np
+
+from .features import Parsed, parse_many
+from .lexicon import DEFAULT_MODE, TYPES, cameo_for, cues
+from .model import LogReg
+
+# reporting cues that name the act themselves (lemma -> type); "say", "add", "note" name none
+CUE_TYPES = {
+    "call": "REQUEST", "urge": "REQUEST", "demand": "REQUEST", "ask": "REQUEST", "appeal": "REQUEST",
+    "request": "REQUEST", "press": "REQUEST", "implore": "REQUEST", "exhort": "REQUEST",
+    "accuse": "ACCUSE", "condemn": "ACCUSE", "criticize": "ACCUSE", "criticise": "ACCUSE", "blame": "ACCUSE",
+    "denounce": "ACCUSE", "deplore": "ACCUSE", "complain": "ACCUSE", "protest": "ACCUSE", "slam": "ACCUSE",
+    "deny": "REJECT", "reject": "REJECT", "refuse": "REJECT", "dismiss": "REJECT", "refute": "REJECT",
+    "threaten": "THREATEN", "warn": "THREATEN",
+    "welcome": "SUPPORT", "praise": "SUPPORT", "thank": "SUPPORT", "congratulate": "SUPPORT",
+    "support": "SUPPORT", "hail": "SUPPORT", "commend": "SUPPORT",
+    "promise": "AGREE", "pledge": "AGREE", "vow": "AGREE", "offer": "AGREE", "agree": "AGREE",
+    "propose": "AGREE", "apologize": "CONCEDE", "apologise": "CONCEDE", "admit": "CONCEDE",
+}
+CUE_PRIOR = 0.6    # probability mass the cue's type gets before renormalising
+
+_REQ = re.compile(r"\b(call on|call upon|call for|urge|demand|ask|request|appeal|must|should|need to|have to|expect .{0,30} to|insist)\b")
+_DISAPPROVE = re.compile(r"\b(concern|alarm|unacceptable|inadmissible|outrageous|deplor|regret|disappoint|provocat|destructive|irresponsible|condemn|indignation)")
+_THREAT = re.compile(r"\b(threaten|ultimatum|or else|unless|consequence|retaliat|will respond|reserve the right|will not hesitate)\b")
+
+
+@dataclass
+class Event:
+    event_type: str | None       # one of the 16 PLOVER types; None when no event is coded
+    mode: str | None = None
+    cameo: str | None = None
+    confidence: float = 0.0
+    reason: str | None = None    # why: "negated", "empty", or the deciding evidence
+    source: str | None = None    # actor id / ISO3 of the speaker (passed through)
+    target: list[str] = field(default_factory=list)   # ISO3 / actor ids
+    scores: dict[str, float] = field(default_factory=dict, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("scores", None)
+        return d
+
+
+@lru_cache(maxsize=1)
+def model() -> LogReg:
+    return LogReg.load()
+
+
+def _mode(p: Parsed, etype: str) -> str | None:
+    """The mode whose cue pattern matches nearest the trigger."""
+    best, dist = None, 10 ** 9
+    center = (p.trigger_span[0] + p.trigger_span[1]) // 2
+    for cu in cues():
+        if cu.type != etype or not cu.mode:
+            continue
+        for m in cu.pattern.finditer(p.lemma_text):
+            inside = p.trigger_span[0] <= m.start() < p.trigger_span[1]
+            d = (0 if inside else abs(m.start() - center) + 1) * 100 - min(len(m.group(0)), 99)
+            if d < dist:
+                best, dist = cu.mode, d
+    return best or DEFAULT_MODE.get(etype)
+
+
+def decide(p: Parsed, probs: np.ndarray, cue: str | None = None) -> tuple[str, float, str]:
+    probs = probs.copy()
+    reason = "model"
+    ct = CUE_TYPES.get((cue or "").lower())
+    if ct:
+        probs = (1 - CUE_PRIOR) * probs
+        probs[TYPES.index(ct)] += CUE_PRIOR
+        reason = f"cue {cue} + content"
+    k = int(np.argmax(probs))
+    etype = TYPES[k]
+    region = p.lemma_text[p.trigger_span[0]:p.trigger_span[1]]
+    # expressions of concern / "is unacceptable" are disapprovals, not requests, unless a request is made
+    if etype == "REQUEST" and ct != "REQUEST" and _DISAPPROVE.search(region) and not _REQ.search(region):
+        etype, reason = "ACCUSE", "disapproval, no request"
+    if etype in ("REQUEST", "THREATEN") and ct == "ACCUSE":
+        etype, reason = "ACCUSE", f"cue {cue}"
+    if etype == "ACCUSE" and ct == "THREATEN" and not _THREAT.search(p.lemma_text) and cue == "warn":
+        pass
+    return etype, float(probs[TYPES.index(etype)]), reason
+
+
+def code_many(texts: Iterable[str], cues_: Iterable[str | None] | None = None,
+              negated: Iterable[bool] | None = None) -> list[Event]:
+    texts = list(texts)
+    cl = list(cues_) if cues_ is not None else [None] * len(texts)
+    ng = list(negated) if negated is not None else [False] * len(texts)
+    todo = [i for i, t in enumerate(texts) if t and t.strip() and not ng[i]]
+    out: list[Event] = [Event(None, reason="negated" if ng[i] else "empty") for i in range(len(texts))]
+    if not todo:
+        return out
+    parsed = parse_many([texts[i] for i in todo], [cl[i] for i in todo])
+    P = model().proba([p.feats for p in parsed])
+    for j, i in enumerate(todo):
+        etype, conf, reason = decide(parsed[j], P[j], cl[i])
+        mode = _mode(parsed[j], etype)
+        out[i] = Event(etype, mode, cameo_for(etype, mode), round(conf, 4), reason,
+                       scores={t: round(float(x), 4) for t, x in zip(TYPES, P[j])})
+    return out
+
+
+def code_statement(text: str, cue: str | None = None, negated: bool = False,
+                   targets: list[str] | None = None, source: str | None = None) -> Event:
+    """Code one statement (its content ``text``; ``cue`` is the reporting verb's lemma)."""
+    ev = code_many([text], [cue], [negated])[0]
+    ev.source = source
+    ev.target = list(targets or [])
+    return ev

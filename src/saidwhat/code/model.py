@@ -1,0 +1,96 @@
+"""A small multinomial logistic regression in numpy (no extra dependency), saved as JSON."""
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from .lexicon import TYPES
+
+
+class LogReg:
+    def __init__(self, vocab: dict[str, int], W: np.ndarray, b: np.ndarray, classes=TYPES, meta=None):
+        self.vocab, self.W, self.b, self.classes = vocab, W, b, tuple(classes)
+        self.meta = dict(meta or {})
+
+    # vectorising ----------------------------------------------------------------------------------
+    @staticmethod
+    def matrix(feats: list[dict[str, float]], vocab: dict[str, int]) -> np.ndarray:
+        X = np.zeros((len(feats), len(vocab)), dtype=np.float32)
+        for i, f in enumerate(feats):
+            for k, v in f.items():
+                j = vocab.get(k)
+                if j is not None:
+                    X[i, j] = v
+        n = np.linalg.norm(X, axis=1, keepdims=True)
+        return X / np.maximum(n, 1e-9)
+
+    @classmethod
+    def fit(cls, feats: list[dict[str, float]], labels: list[str], l2: float = 1e-3, epochs: int = 400,
+            lr: float = 0.5, seed: int = 13, min_count: int = 1, weights: list[float] | None = None) -> "LogReg":
+        counts: dict[str, int] = {}
+        for f in feats:
+            for k in f:
+                counts[k] = counts.get(k, 0) + 1
+        keys = sorted(k for k, c in counts.items() if c >= min_count or k.startswith(("r:", "rt:", "c:")))
+        vocab = {k: i for i, k in enumerate(keys)}
+        X = cls.matrix(feats, vocab)
+        idx = {t: i for i, t in enumerate(TYPES)}
+        y = np.array([idx[l] for l in labels])
+        Y = np.eye(len(TYPES), dtype=np.float32)[y]
+        sw = np.asarray(weights if weights is not None else np.ones(len(y)), dtype=np.float32)[:, None]
+        # balance classes: each class weighs the same in the loss
+        cw = Y.sum(0)
+        cw = np.where(cw > 0, len(y) / (len(TYPES) * np.maximum(cw, 1)), 0.0)
+        sw = sw * (Y @ cw)[:, None]
+        rng = np.random.default_rng(seed)
+        W = rng.normal(0, 0.01, (X.shape[1], len(TYPES))).astype(np.float32)
+        b = np.zeros(len(TYPES), dtype=np.float32)
+        mW, vW, mb, vb = np.zeros_like(W), np.zeros_like(W), np.zeros_like(b), np.zeros_like(b)
+        b1, b2, eps = 0.9, 0.999, 1e-8
+        n = len(y)
+        for step in range(1, epochs + 1):
+            Z = X @ W + b
+            Z -= Z.max(1, keepdims=True)
+            P = np.exp(Z)
+            P /= P.sum(1, keepdims=True)
+            G = (P - Y) * sw / n
+            gW = X.T @ G + l2 * W
+            gb = G.sum(0)
+            mW = b1 * mW + (1 - b1) * gW
+            vW = b2 * vW + (1 - b2) * gW * gW
+            mb = b1 * mb + (1 - b1) * gb
+            vb = b2 * vb + (1 - b2) * gb * gb
+            a = lr * np.sqrt(1 - b2 ** step) / (1 - b1 ** step)
+            W -= a * mW / (np.sqrt(vW) + eps) * 0.1
+            b -= a * mb / (np.sqrt(vb) + eps) * 0.1
+        return cls(vocab, W, b)
+
+    def proba(self, feats: list[dict[str, float]]) -> np.ndarray:
+        X = self.matrix(feats, self.vocab)
+        Z = X @ self.W + self.b
+        Z -= Z.max(1, keepdims=True)
+        P = np.exp(Z)
+        return P / P.sum(1, keepdims=True)
+
+    # persistence ------------------------------------------------------------------------------------
+    def save(self, path: Path) -> None:
+        keep = np.abs(self.W).max(1) > 1e-3
+        keys = [k for k, i in sorted(self.vocab.items(), key=lambda kv: kv[1]) if keep[i]]
+        W = self.W[keep]
+        data = {"meta": self.meta, "classes": list(self.classes), "features": keys,
+                "W": [[round(float(x), 4) for x in row] for row in W], "b": [round(float(x), 4) for x in self.b]}
+        Path(path).write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "LogReg":
+        if path is None:
+            text = resources.files("saidwhat").joinpath("data", "plover", "model.json").read_text("utf-8")
+        else:
+            text = Path(path).read_text(encoding="utf-8")
+        d = json.loads(text)
+        vocab = {k: i for i, k in enumerate(d["features"])}
+        return cls(vocab, np.array(d["W"], dtype=np.float32), np.array(d["b"], dtype=np.float32),
+                   d["classes"], d.get("meta"))
