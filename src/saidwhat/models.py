@@ -90,6 +90,12 @@ class Statement:
     target_actors: list[str] = field(default_factory=list)  # actor ids
     negated: bool = False
     confidence: float = 0.5
+    # event coding (PLOVER type and mode, closest CAMEO code); None for negated statements
+    event_type: str | None = None
+    event_mode: str | None = None
+    cameo: str | None = None
+    event_confidence: float | None = None
+    event_reason: str | None = None
     id: str = ""
 
     def __post_init__(self) -> None:

@@ -49,10 +49,28 @@ def prepare(document: Document) -> Document:
 
 
 def statements_of(doc, document: Document) -> list[Statement]:
-    """Resolve a parsed spaCy Doc into Statements (the last place a spaCy object is seen)."""
+    """Resolve a parsed spaCy Doc into Statements and code their events (the last place a spaCy
+    object is seen)."""
     from .resolve.build import build_statements
     quotes = [(q.open_at, (q.close_at if q.close_at is not None else q.end) + 1) for q in doc._.sw_quotes or []]
-    return build_statements(doc._.sw_candidates or [], doc._.sw_mentions or [], document, quotes)
+    stmts = build_statements(doc._.sw_candidates or [], doc._.sw_mentions or [], document, quotes)
+    code_events(doc, stmts)
+    return stmts
+
+
+def code_events(doc, stmts: list[Statement]) -> None:
+    """PLOVER type/mode and CAMEO code of each statement, from the article's own parse."""
+    if not stmts:
+        return
+    from .code.coder import code_many
+    docs = []
+    for s in stmts:
+        span = doc.char_span(s.start, s.end, alignment_mode="expand")
+        docs.append(span.as_doc() if span is not None and len(span) else doc[0:0].as_doc())
+    events = code_many([s.quote for s in stmts], [s.cue for s in stmts], [s.negated for s in stmts], docs=docs)
+    for s, ev in zip(stmts, events):
+        s.event_type, s.event_mode, s.cameo = ev.event_type, ev.mode, ev.cameo
+        s.event_confidence, s.event_reason = ev.confidence, ev.reason
 
 
 def process(docs: Iterable[Document], settings: Settings | None = None, nlp=None,

@@ -12,7 +12,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from .features import Parsed, parse_many
+from .features import Parsed, featurize, parse_many
 from .lexicon import DEFAULT_MODE, TYPES, cameo_for, cues
 from .model import LogReg
 
@@ -95,7 +95,9 @@ def decide(p: Parsed, probs: np.ndarray, cue: str | None = None) -> tuple[str, f
 
 
 def code_many(texts: Iterable[str], cues_: Iterable[str | None] | None = None,
-              negated: Iterable[bool] | None = None) -> list[Event]:
+              negated: Iterable[bool] | None = None, docs: list | None = None) -> list[Event]:
+    """Code statements. ``docs``: the statements' contents already parsed (spaCy Docs, e.g.
+    ``span.as_doc()`` of the article's parse), so nothing is parsed twice inside the pipeline."""
     texts = list(texts)
     cl = list(cues_) if cues_ is not None else [None] * len(texts)
     ng = list(negated) if negated is not None else [False] * len(texts)
@@ -103,7 +105,10 @@ def code_many(texts: Iterable[str], cues_: Iterable[str | None] | None = None,
     out: list[Event] = [Event(None, reason="negated" if ng[i] else "empty") for i in range(len(texts))]
     if not todo:
         return out
-    parsed = parse_many([texts[i] for i in todo], [cl[i] for i in todo])
+    if docs is not None:
+        parsed = [featurize(docs[i], cl[i]) for i in todo]
+    else:
+        parsed = parse_many([texts[i] for i in todo], [cl[i] for i in todo])
     P = model().proba([p.feats for p in parsed])
     for j, i in enumerate(todo):
         etype, conf, reason = decide(parsed[j], P[j], cl[i])

@@ -69,8 +69,19 @@ class LogReg:
         return cls(vocab, W, b)
 
     def proba(self, feats: list[dict[str, float]]) -> np.ndarray:
-        X = self.matrix(feats, self.vocab)
-        Z = X @ self.W + self.b
+        """Class probabilities; sparse rows (same result as ``matrix(feats) @ W + b``, far faster)."""
+        Z = np.tile(self.b, (len(feats), 1)).astype(np.float32)
+        for i, f in enumerate(feats):
+            idx, vals = [], []
+            for k, v in f.items():
+                j = self.vocab.get(k)
+                if j is not None:
+                    idx.append(j)
+                    vals.append(v)
+            if idx:
+                x = np.asarray(vals, dtype=np.float32)
+                x /= max(float(np.linalg.norm(x)), 1e-9)
+                Z[i] += x @ self.W[idx]
         Z -= Z.max(1, keepdims=True)
         P = np.exp(Z)
         return P / P.sum(1, keepdims=True)

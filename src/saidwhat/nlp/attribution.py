@@ -317,7 +317,12 @@ class Attributor:
             if pobj is None:
                 pobj = next((c for c in kids if c.dep_ == "dobj" and c.i > t.i), None) if t.lemma_ == "demand" else None
             if pobj is not None:
-                span = self.content_from_subtree(pobj)
+                if prep is not None:  # all of the preposition's object ("un - blocking" may parse as 3)
+                    objs = [g for g in prep.children if g.i > prep.i]
+                    lo, hi = min(g.left_edge.i for g in objs), max(g.right_edge.i for g in objs)
+                    span = self.trim(self.doc[lo].idx, self.doc[hi].idx + len(self.doc[hi]))
+                else:
+                    span = self.content_from_subtree(pobj)
                 if span:
                     res.append(self.make(self.quote_kind(*span), span, t, subj, "for", "parse", neg=neg))
         if not res and "obj" in frames:
