@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test bench clean
+.PHONY: install demo test bench train clean pg
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,11 +17,28 @@ install: $(STAMP)
 demo: install
 	$(BIN)/saidwhat demo
 
-test: install
+# A PostgreSQL server for the tests (idempotent; apt-installs Debian's postgresql when CI=true or
+# SAIDWHAT_PG_INSTALL=1). Never fails: without a server the PostgreSQL tests skip with the reason.
+pg: install
+	-$(BIN)/python tests/pg_support.py $(if $(filter true 1,$(CI) $(SAIDWHAT_PG_INSTALL)),--install)
+
+test: install pg
 	$(BIN)/python -m pytest -q
+
+# Debian's Chromium for the browser tests (tests/test_web_browser.py); Playwright's own download is
+# not used. Idempotent: nothing to do when /usr/bin/chromium exists; installs only as root.
+.PHONY: browser
+browser:
+	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; } || echo "chromium not installed (not root): browser tests will skip"
+test: browser
 
 bench: install
 	$(BIN)/python bench/throughput.py
+
+# Retrain the learned cue detector on PolNeAR train (CPU, seeded; never run in CI).
+train: install
+	$(BIN)/python -m saidwhat.nlp.train_cues --train ../shared/polnear/train.jsonl \
+		--out src/saidwhat/data/cue_model.json.gz --seed 0
 
 clean:
 	rm -rf $(VENV) saidwhat.db saidwhat.db-wal saidwhat.db-shm

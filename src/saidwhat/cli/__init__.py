@@ -15,6 +15,7 @@ import typer
 
 from . import query, run
 from .common import DbOpt
+from .db import db_app
 from .evaluate import eval_app
 from .run import nothing_read, sample_files, samples_dir
 
@@ -39,6 +40,8 @@ for _command in (run.ingest, run.extract, *query.COMMANDS, run.demo):
     app.command()(_command)
 app.add_typer(eval_app, name="eval")
 __import__("saidwhat.cli.code", fromlist=["register"]).register(app)  # code, actors (issue 5)
+app.command()(__import__(f"{__name__}.serve", fromlist=["serve"]).serve)  # saidwhat serve (web UI)
+app.add_typer(db_app, name="db")
 
 
 def main() -> None:

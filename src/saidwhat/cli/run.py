@@ -18,10 +18,16 @@ TextFieldOpt = Annotated[Optional[str], typer.Option(help="JSONL field: article 
 DateFieldOpt = Annotated[Optional[str], typer.Option(help="JSONL field: date.")]
 
 
-def run_ingest(paths: list[str], store, settings: Settings):
+def run_ingest(paths: list[str], store, settings: Settings, workers: Optional[int] = None,
+               scheduler: Optional[str] = None, chunk_size: Optional[int] = None):
     from .. import render
 
     with render.progress(console(stderr=True), "ingesting") as callback:
+        if workers or scheduler:  # Dask: per-document stages on workers, this process writes
+            from ..runners import DEFAULT_CHUNK
+            from ..runners import ingest as dask_ingest
+            return dask_ingest(list(paths), store, settings, workers=workers, scheduler=scheduler,
+                               chunk_size=chunk_size or DEFAULT_CHUNK, progress=callback)
         return pipeline().ingest(list(paths), store, settings, progress=callback)
 
 
@@ -43,9 +49,20 @@ def ingest(
     url_field: Annotated[Optional[str], typer.Option(help="JSONL field: URL.")] = None,
     title_field: Annotated[Optional[str], typer.Option(help="JSONL field: title.")] = None,
     outlet_field: Annotated[Optional[str], typer.Option(help="JSONL field: outlet.")] = None,
+    workers: Annotated[Optional[int], typer.Option(
+        min=1, help="Run the extraction on a local Dask cluster of N worker processes.")] = None,
+    scheduler: Annotated[Optional[str], typer.Option(
+        help="Run the extraction on an existing Dask cluster (scheduler address, "
+             "e.g. tcp://host:8786).")] = None,
+    chunk_size: Annotated[Optional[int], typer.Option(
+        min=1, help="Documents per Dask task (with --workers/--scheduler; default 20).")] = None,
 ) -> None:
-    """Read articles, extract statements and store them (re-runs are safe)."""
+    """Read articles, extract statements and store them (re-runs are safe; a killed run resumes
+    where its last committed batch ended)."""
     from .. import render
+
+    if workers and scheduler:
+        raise typer.BadParameter("give --workers or --scheduler, not both", param_hint="--workers")
 
     path = resolve_db(ctx, db)
     settings = settings_for(path, batch_size=batch_size, text_field=text_field,
@@ -53,7 +70,8 @@ def ingest(
                             outlet_field=outlet_field)
     store = open_store(ctx, path)
     try:
-        report = run_ingest(paths, store, settings)
+        report = run_ingest(paths, store, settings, workers=workers, scheduler=scheduler,
+                            chunk_size=chunk_size)
     except Exception as exc:
         raise fail(f"ingest failed: {type(exc).__name__}: {exc}")
     finally:

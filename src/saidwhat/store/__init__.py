@@ -50,6 +50,14 @@ class Store:
         """A write transaction (BEGIN IMMEDIATE on SQLite)."""
         return self.engine.connect().execution_options(sqlite_begin="IMMEDIATE")
 
+    def _snapshot(self):
+        """A read connection whose queries all see one snapshot (REPEATABLE READ on PostgreSQL;
+        SQLite's read transaction already is one), for reads made of several queries."""
+        conn = self.engine.connect()
+        if self.dialect == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        return conn
+
     # -- writes -----------------------------------------------------------------------------------
     def add_results(self, results: Iterable[Any]) -> dict[str, int]:
         """Write documents and their statements in ONE transaction. Re-adding a document replaces
@@ -67,6 +75,13 @@ class Store:
             return 0
         with self._write() as conn, conn.begin():
             return write_errors(conn, errors)
+
+    def revision(self) -> str | None:
+        """The schema revision the database is at (None: not migrated)."""
+        from .db import current_revision
+
+        with self.engine.connect() as conn:
+            return current_revision(conn)
 
     def rebuild_fts(self) -> None:
         """Rebuild the full-text index from the statements table (SQLite; e.g. after VACUUM)."""
@@ -117,13 +132,17 @@ class Store:
         with self.engine.connect() as conn:
             return q.get_statement(conn, statement_id)
 
-    def search(self, query: str, limit: int = 50) -> list[dict[str, Any]]:
-        """Full-text search over quote, speaker and mention (FTS5 + bm25 on SQLite; every term
-        quoted, so no user input is FTS syntax). Rows carry a ``score`` (lower is better)."""
+    def search(self, query: str, limit: int = 50,
+               candidates: int | None = q.SEARCH_CANDIDATES) -> list[dict[str, Any]]:
+        """Full-text search over quote, speaker and mention: FTS5 + bm25 on SQLite, a tsvector
+        column with a GIN index ranked by ts_rank on PostgreSQL. Every term is quoted, so no user
+        input is query syntax; terms are ANDed; ``word*`` is a prefix. Rows carry a ``score``
+        (lower is better on both backends). A query with more than ``candidates`` matches is
+        ranked among that many of them (the most recent on SQLite); ``None`` ranks all."""
         if not query or not query.strip():
             return []
         with self.engine.connect() as conn:
-            return q.search(conn, query, limit)
+            return q.search(conn, query, limit, candidates)
 
     def timeline(self, actor: str, since: str | None = None,
                  until: str | None = None) -> list[dict[str, Any]]:
@@ -136,7 +155,7 @@ class Store:
 
     def stats(self) -> dict[str, Any]:
         """{documents, statements, negated, by_kind, top_speakers [(name, n)], errors, dates}"""
-        with self.engine.connect() as conn:
+        with self._snapshot() as conn:
             return q.get_stats(conn)
 
     def documents(self, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:

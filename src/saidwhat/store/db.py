@@ -10,6 +10,7 @@ from ..config import db_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
+MIGRATION_LOCK = 0x5A1D  # PostgreSQL advisory lock key held while migrating
 
 
 def _fold(value):
@@ -17,11 +18,30 @@ def _fold(value):
     return value.casefold() if isinstance(value, str) else value
 
 
+def _pg_driver() -> str:
+    """The installed PostgreSQL driver: psycopg (3) first, else psycopg2."""
+    import importlib.util
+
+    for mod, name in (("psycopg", "psycopg"), ("psycopg2", "psycopg2")):
+        if importlib.util.find_spec(mod) is not None:
+            return name
+    return "psycopg"
+
+
+def engine_url(db: str) -> sa.URL:
+    """The SQLAlchemy URL for a path or URL. ``postgresql://`` and ``postgres://`` (libpq style)
+    get the installed driver (psycopg 3 unless only psycopg2 is there)."""
+    url = make_url("sqlite://" if db in (":memory:", "") else db_url(db))
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername=f"postgresql+{_pg_driver()}")
+    return url
+
+
 def make_engine(db: str) -> sa.Engine:
     """An engine for a path or SQLAlchemy URL. SQLite gets WAL, NORMAL sync, foreign keys,
     a busy timeout, real transactions (``BEGIN`` emitted by us, so DDL is transactional too)
     and a ``sw_fold()`` SQL function for case-insensitive matching."""
-    url = make_url("sqlite://" if db in (":memory:", "") else db_url(db))
+    url = engine_url(db)
     if url.get_backend_name() != "sqlite":
         return sa.create_engine(url, pool_pre_ping=True)
 
@@ -85,6 +105,12 @@ def migrate(engine: sa.Engine, revision: str = "head") -> None:
     cfg = alembic_config()
     with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
         with conn.begin():
+            # Two processes opening a new database at once: the second waits here (SQLite's
+            # write lock, a PostgreSQL advisory lock) and then finds the work done.
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+            if revision == "head" and current_revision(conn) == head:
+                return
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
 
@@ -99,9 +125,13 @@ def downgrade(engine: sa.Engine, revision: str) -> None:
             command.downgrade(cfg, revision)
 
 
+def is_postgresql(engine_or_conn) -> bool:
+    return engine_or_conn.dialect.name == "postgresql"
+
+
 def is_sqlite(engine: sa.Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-__all__ = ["make_engine", "migrate", "downgrade", "head_revision", "current_revision",
+__all__ = ["make_engine", "engine_url", "is_postgresql", "migrate", "downgrade", "head_revision", "current_revision",
            "alembic_config", "is_sqlite"]

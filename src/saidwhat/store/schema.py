@@ -55,11 +55,18 @@ statements = sa.Table(
     sa.Column("target_actors", sa.Text, nullable=False, server_default="[]"),  # JSON list of ids
     sa.Column("negated", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("confidence", sa.Float, nullable=False, server_default="0.5"),
+    # event coding (migration 0003)
+    sa.Column("event_type", sa.String(32)),
+    sa.Column("event_mode", sa.String(32)),
+    sa.Column("cameo", sa.String(16)),
+    sa.Column("event_confidence", sa.Float),
+    sa.Column("event_reason", sa.Text),
     sa.Index("ix_statements_speaker", "speaker"),
     sa.Index("ix_statements_actor_id", "actor_id"),
     sa.Index("ix_statements_date", "date"),
     sa.Index("ix_statements_doc_id", "doc_id"),
     sa.Index("ix_statements_country", "country"),
+    sa.Index("ix_statements_event_type", "event_type"),
 )
 
 ingest_errors = sa.Table(
@@ -83,3 +90,8 @@ JSON_LIST_COLUMNS = ("targets", "target_actors")
 # SQLite only: external-content FTS5 index over statements(quote, speaker, speaker_mention),
 # kept in sync by triggers. Created by the migrations (see migrations/versions/0001_initial.py).
 FTS_TABLE = "statements_fts"
+
+# PostgreSQL only: a generated tsvector column over (quote, speaker, speaker_mention) with a GIN
+# index, added by migrations/versions/0002_pg_fulltext.py. Not part of ``metadata`` (SQLite has no
+# such column); queries name it through ``sa.literal_column``.
+TSV_COLUMN = "search_vector"

@@ -1,0 +1,69 @@
+"""`saidwhat db`: the database schema (Alembic migrations), on SQLite or PostgreSQL.
+
+    saidwhat db upgrade [--db URL] [--revision REV]   # migrate to head (or REV)
+    saidwhat db current [--db URL]                    # the revision the database is at
+"""
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .common import DbOpt, console, escape, fail, resolve_db
+
+db_app = typer.Typer(help="The database schema: migrate (SQLite or PostgreSQL), show the revision.",
+                     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+
+
+def _store(ctx: typer.Context, db: str | None):
+    from ..store import Store
+
+    path = resolve_db(ctx, db)
+    try:
+        return Store(path, migrate_on_open=False)
+    except Exception as exc:
+        raise fail(f"cannot open database {path}: {exc}")
+
+
+def _label(store) -> str:
+    return store.engine.url.render_as_string(hide_password=True)
+
+
+@db_app.command()
+def upgrade(
+    ctx: typer.Context,
+    db: DbOpt = None,
+    revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
+) -> None:
+    """Apply the migrations up to REVISION (default: head). Safe to run again."""
+    from ..store.db import migrate
+
+    with _store(ctx, db) as store:
+        try:
+            before = store.revision()
+            migrate(store.engine, revision)
+            after = store.revision()
+        except Exception as exc:
+            raise fail(f"upgrade failed: {type(exc).__name__}: {exc}")
+        label = _label(store)
+    out = console()
+    if before == after:
+        out.print(f"{escape(label)} ({store.dialect}): already at {after}")
+    else:
+        out.print(f"{escape(label)} ({store.dialect}): {before or 'empty'} -> {after}")
+
+
+@db_app.command()
+def current(ctx: typer.Context, db: DbOpt = None) -> None:
+    """Print the schema revision of the database and the head revision of this saidwhat."""
+    from ..store.db import head_revision
+
+    with _store(ctx, db) as store:
+        try:
+            rev = store.revision()
+        except Exception as exc:
+            raise fail(f"cannot read the revision: {type(exc).__name__}: {exc}")
+        label = _label(store)
+    head = head_revision()
+    state = "up to date" if rev == head else "needs `saidwhat db upgrade`"
+    console().print(f"{escape(label)} ({store.dialect}): {rev or 'none'} (head {head}; {state})")

@@ -1,0 +1,153 @@
+"""The data of every page. Each function returns plain JSON-ready data: the ``/api/…`` twin returns
+it as is, the HTML page renders it (plus presentation-only extras built in ``routes``)."""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from typing import Any, Callable, Optional
+from urllib.parse import quote as _q
+
+from . import reads, related
+from .params import NotFound, Paging, SearchParams
+
+CACHE_SECONDS = 10.0
+DOC_META = ("id", "title", "outlet", "url", "published", "date_basis", "language", "source", "name",
+            "format")
+
+
+def q(value: str) -> str:
+    """A value as one URL path segment."""
+    return _q(str(value), safe=":@")
+
+
+def links(st: dict) -> dict[str, str]:
+    out = {"self": f"/statements/{q(st['id'])}", "document": f"/documents/{q(st['doc_id'])}",
+           "cluster": f"/clusters/{q(st.get('cluster_id') or st['id'])}"}
+    if st.get("actor_id"):
+        out["actor"] = f"/actors/{q(st['actor_id'])}"
+    return out
+
+
+def with_links(rows: list[dict]) -> list[dict]:
+    for r in rows:
+        r["links"] = links(r)
+    return rows
+
+
+def pages(total: int, paging: Paging) -> dict[str, int]:
+    return {"page": paging.page, "limit": paging.limit, "total": total,
+            "pages": max(1, math.ceil(total / paging.limit))}
+
+
+class Cache:
+    """A few seconds of memory for figures that cost a table scan (home page, facets)."""
+
+    def __init__(self, seconds: float = CACHE_SECONDS) -> None:
+        self.seconds, self._data, self._lock = seconds, {}, threading.Lock()
+
+    def get(self, key: str, make: Callable[[], Any]) -> Any:
+        now = time.monotonic()
+        with self._lock:
+            hit = self._data.get(key)
+            if hit and now - hit[0] < self.seconds:
+                return hit[1]
+        value = make()
+        with self._lock:
+            self._data[key] = (now, value)
+        return value
+
+
+def home(store, cache: Cache) -> dict:
+    def figures() -> dict:
+        stats = store.stats()
+        with store.engine.connect() as conn:
+            stats["top_actors"] = reads.top_actors(conn)
+        stats.pop("top_speakers", None)
+        return stats
+
+    data = dict(cache.get("home", figures))
+    with store.engine.connect() as conn:
+        data["latest"] = with_links(reads.latest(conn))
+    return data
+
+
+def facets(store, cache: Cache) -> dict:
+    def make() -> dict:
+        with store.engine.connect() as conn:
+            return reads.facets(conn)
+    return cache.get("facets", make)
+
+
+def search(store, p: SearchParams, paging: Paging) -> dict:
+    with store.engine.connect() as conn:
+        rows, total, capped = reads.search(conn, p, paging)
+    return {"query": p.as_query(), "statements": with_links(rows), "capped": capped,
+            **pages(total, paging)}
+
+
+def statement(store, statement_id: str, context_chars: int = 300) -> tuple[dict, str]:
+    """(data, document text). The data carries the document's metadata, a plain-text context and
+    the other reports of the same utterance; the full text is for the HTML page only."""
+    st = store.statement(statement_id)
+    if st is None:
+        raise NotFound(f"no statement {statement_id!r}")
+    text = st.pop("text", "") or ""
+    doc = {"id": st["doc_id"], "title": st.pop("title", None), "outlet": st.pop("outlet", None),
+           "url": st.pop("url", None), "published": st.pop("published", None),
+           "date_basis": st.pop("published_basis", None), "source": st.pop("source", None),
+           "name": st.get("doc")}
+    with store.engine.connect() as conn:
+        others, basis = related.other_reports(conn, st)
+    a, b = max(0, st["start"] - context_chars), min(len(text), st["end"] + context_chars)
+    data = {"statement": st, "document": doc, "links": links(st),
+            "context": {"before": text[a:st["start"]], "quote": text[st["start"]:st["end"]],
+                        "after": text[st["end"]:b]},
+            "other_reports": with_links(others), "other_reports_basis": basis}
+    return data, text
+
+
+def actor(store, actor_id: str, paging: Paging) -> dict:
+    with store.engine.connect() as conn:
+        profile = related.actor_profile(conn, actor_id)
+        if profile is None:
+            raise NotFound(f"no statements by actor {actor_id!r}")
+        series, days = related.actor_weeks(conn, actor_id)
+        rows = related.actor_statements(conn, actor_id, paging.limit, paging.offset)
+    from .chart import weekly
+
+    return {"actor": profile, "chart": {"by": series, **weekly(days)},
+            "statements": with_links(rows), **pages(profile["statements"], paging)}
+
+
+def cluster(store, key: str) -> tuple[dict, dict[str, str]]:
+    """(data, {statement id: document text}) of a cluster / the reports of one utterance."""
+    with store.engine.connect() as conn:
+        data = related.cluster(conn, key, store.statement)
+    if data is None:
+        raise NotFound(f"no cluster or statement {key!r}")
+    texts: dict[str, str] = {}
+    for r in data["statements"]:
+        if r["doc_id"] not in texts:
+            doc = store.document(r["doc_id"]) or {}
+            texts[r["doc_id"]] = doc.get("text") or ""
+        for k in ("text", "source", "published_basis"):
+            r.pop(k, None)
+    with_links(data["statements"])
+    return data, texts
+
+
+def document(store, doc_id: str) -> dict:
+    doc = store.document(doc_id)
+    if doc is None:
+        raise NotFound(f"no document {doc_id!r}")
+    with store.engine.connect() as conn:
+        rows = reads.document_statements(conn, doc["id"])
+    meta = {k: doc.get(k) for k in DOC_META}
+    return {"document": {**meta, "text": doc.get("text") or ""}, "statements": with_links(rows)}
+
+
+def errors(store, reason: Optional[str], paging: Paging) -> dict:
+    with store.engine.connect() as conn:
+        rows, total = reads.errors(conn, reason, paging)
+    return {"reason": reason, "errors": rows, **pages(total, paging)}
