@@ -45,6 +45,8 @@ NegatedOpt = Annotated[Optional[bool], typer.Option(
     "--negated/--said", help="Only denials/negated statements, or only affirmative ones.",
     show_default=False)]
 DocOpt = Annotated[Optional[str], typer.Option(help="Document id, file name or source.")]
+EventOpt = Annotated[Optional[str], typer.Option(help="PLOVER event type (REQUEST, ACCUSE, …).")]
+SourceOpt = Annotated[Optional[str], typer.Option(help="Speaker's ISO3 country or actor id.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
@@ -82,9 +84,9 @@ def open_store(ctx: typer.Context, db: Optional[str]):
         raise fail(f"cannot open database {path}: {exc}")
 
 
-def filters(speaker, actor, target, since, until, kind, negated, doc) -> dict[str, Any]:
+def filters(speaker, actor, target, since, until, kind, negated, doc, event=None, source=None) -> dict[str, Any]:
     return dict(speaker=speaker, actor=actor, target=target, since=since, until=until, kind=kind,
-                negated=negated, doc=doc)
+                negated=negated, doc=doc, event=event, source=source)
 
 
 def print_rows(rows: list[dict], fmt: str, title: str | None = None) -> None:

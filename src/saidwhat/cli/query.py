@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 import typer
 
 from ..models import REASONS
-from .common import (ActorOpt, DbOpt, DocOpt, ExportFormat, JsonOpt, KindOpt, LineFormat,
-                     ListFormat, NegatedOpt, ShowFormat, SinceOpt, SpeakerOpt, TargetOpt,
+from .common import (ActorOpt, DbOpt, DocOpt, EventOpt, ExportFormat, JsonOpt, KindOpt, LineFormat,
+                     ListFormat, NegatedOpt, ShowFormat, SinceOpt, SourceOpt, SpeakerOpt, TargetOpt,
                      UntilOpt, console, escape, fail, filters, open_store, print_rows,
                      write_json)
 
@@ -19,7 +19,7 @@ def statements(
     db: DbOpt = None,
     speaker: SpeakerOpt = None, actor: ActorOpt = None, target: TargetOpt = None,
     since: SinceOpt = None, until: UntilOpt = None, kind: KindOpt = None,
-    negated: NegatedOpt = None, doc: DocOpt = None,
+    negated: NegatedOpt = None, doc: DocOpt = None, event: EventOpt = None, source: SourceOpt = None,
     limit: Annotated[int, typer.Option(min=0, help="Rows to show (0 = all).")] = 50,
     offset: Annotated[int, typer.Option(min=0, help="Rows to skip.")] = 0,
     format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
@@ -27,7 +27,8 @@ def statements(
     """List stored statements, filtered, in date order."""
     with open_store(ctx, db) as store:
         rows = store.statements(limit=limit or None, offset=offset,
-                                **filters(speaker, actor, target, since, until, kind, negated, doc))
+                                **filters(speaker, actor, target, since, until, kind, negated, doc,
+                                          event, source))
     print_rows(rows, format.value)
 
 
@@ -88,7 +89,11 @@ def export(
     db: DbOpt = None,
     speaker: SpeakerOpt = None, actor: ActorOpt = None, target: TargetOpt = None,
     since: SinceOpt = None, until: UntilOpt = None, kind: KindOpt = None,
-    negated: NegatedOpt = None, doc: DocOpt = None,
+    negated: NegatedOpt = None, doc: DocOpt = None, event: EventOpt = None, source: SourceOpt = None,
+    events: Annotated[bool, typer.Option(
+        "--events", help="ICEWS/POLECAT-like event rows (date, source actor/country/sector, event "
+                         "type, mode, CAMEO, target actor/country, quote, document url); statements "
+                         "reported as not made have no event and are left out.")] = False,
 ) -> None:
     """Export statements (all, or filtered) to JSONL, CSV or Parquet."""
     from .. import render
@@ -99,9 +104,13 @@ def export(
         Path(output).parent.mkdir(parents=True, exist_ok=True)
     with open_store(ctx, db) as store:
         rows = store.iter_statements(
-            **filters(speaker, actor, target, since, until, kind, negated, doc))
+            **filters(speaker, actor, target, since, until, kind, False if events else negated, doc,
+                      event, source))
+        columns = None
+        if events:
+            rows, columns = render.event_rows(rows, store), list(render.EVENT_COLUMNS)
         try:
-            n = render.export(rows, format.value, output)
+            n = render.export(rows, format.value, output, columns)
         except OSError as exc:
             raise fail(f"cannot write {output}: {exc}")
     if output != "-":

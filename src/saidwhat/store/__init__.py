@@ -101,17 +101,20 @@ class Store:
                    target: str | None = None, since: str | None = None, until: str | None = None,
                    kind: str | None = None, negated: bool | None = None, doc: str | None = None,
                    limit: int | None = 100, offset: int = 0, order: str = "date",
-                   country: str | None = None) -> list[dict[str, Any]]:
+                   country: str | None = None, event: str | None = None,
+                   source: str | None = None) -> list[dict[str, Any]]:
         """Statements matching all given filters.
 
         speaker: case-insensitive substring of speaker, speaker_mention or actor_id;
         actor: actor_id (case-insensitive, exact); target: an ISO3 in targets or an actor id in
         target_actors; since/until: inclusive bounds on the statement date (YYYY[-MM[-DD]]);
-        doc: document id, file name or source; order: date | -date | confidence | doc.
+        doc: document id, file name or source; order: date | -date | confidence | doc;
+        event: PLOVER event type; source: the speaker's ISO3 country or actor id.
         """
         sel = q.select_statements(self.dialect, speaker=speaker, actor=actor, target=target,
                                   since=since, until=until, kind=kind, negated=negated, doc=doc,
-                                  country=country, limit=limit, offset=offset, order=order)
+                                  country=country, event=event, source=source, limit=limit,
+                                  offset=offset, order=order)
         with self.engine.connect() as conn:
             return [q.row_to_statement(r) for r in conn.execute(sel)]
 

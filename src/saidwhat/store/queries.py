@@ -90,8 +90,13 @@ def _reorder(d: dict[str, Any]) -> dict[str, Any]:
 # --- statements ----------------------------------------------------------------------------------
 
 def filter_clauses(dialect: str, *, speaker=None, actor=None, target=None, since=None, until=None,
-                   kind=None, negated=None, doc=None, country=None) -> list:
+                   kind=None, negated=None, doc=None, country=None, event=None, source=None) -> list:
     where = []
+    if event:
+        where.append(S.c.event_type == event.strip().upper())
+    if source:  # the speaker's country (ISO3) or its actor id
+        where.append(sa.or_(S.c.country == source.strip().upper(),
+                            _fold(dialect, S.c.actor_id) == _fold_value(dialect, source.strip())))
     if speaker:
         where.append(sa.or_(_contains_ci(dialect, S.c.speaker, speaker),
                             _contains_ci(dialect, S.c.speaker_mention, speaker),
