@@ -11,18 +11,22 @@ from functools import lru_cache
 from importlib import resources
 
 
-def _rows(name: str) -> list[list[str]]:
-    text = resources.files("saidwhat").joinpath("data", name).read_text(encoding="utf-8")
-    rows = []
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        rows.append([c.strip() for c in line.split("\t")])
-    return rows
+def read_tsv(text: str) -> list[list[str]]:
+    """Rows of a data file: tab-separated cells; blank lines and '#' comments skipped."""
+    return [[c.strip() for c in line.split("\t")] for line in text.splitlines()
+            if line.strip() and not line.startswith("#")]
 
 
-def _split(cell: str) -> list[str]:
+def split_list(cell: str) -> list[str]:
+    """A ';'-separated cell as a list."""
     return [x.strip() for x in cell.split(";") if x.strip()]
+
+
+def _rows(name: str) -> list[list[str]]:
+    return read_tsv(resources.files("saidwhat").joinpath("data", name).read_text(encoding="utf-8"))
+
+
+_split = split_list
 
 
 @dataclass

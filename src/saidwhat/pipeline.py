@@ -127,6 +127,17 @@ def _drain(pending: list[Document], settings: Settings) -> Iterator[DocResult | 
     pending.clear()
 
 
+def record_errors(store, errors: list[IngestError], report: IngestReport, skipped: Counter) -> None:
+    """Store a batch's skipped/failed documents (upserted: re-runs add no rows) and count them."""
+    if not errors:
+        return
+    store.add_errors(errors)
+    for e in errors:
+        skipped[e.reason] += 1
+    report.errors.extend(errors)
+    errors.clear()
+
+
 def ingest(paths: Iterable[str], store, settings: Settings | None = None,
            progress: Callable[[int, int | None], None] | None = None) -> IngestReport:
     """Read, extract and store: one writer, a transaction per batch, safe to re-run (documents
@@ -155,12 +166,7 @@ def ingest(paths: Iterable[str], store, settings: Settings | None = None,
                 report.stored += len(results)
                 report.statements += sum(len(r.statements) for r in results)
             batch.clear()
-        if errors:
-            store.add_errors(errors)
-            for e in errors:
-                skipped[e.reason] += 1
-            report.errors.extend(errors)
-            errors.clear()
+        record_errors(store, errors, report, skipped)
         if progress:
             progress(report.seen, None)
 

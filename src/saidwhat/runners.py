@@ -23,7 +23,7 @@ from typing import Any
 
 from .config import Settings
 from .models import Document, DocResult, IngestError
-from .pipeline import IngestReport
+from .pipeline import IngestReport, record_errors
 
 DEFAULT_CHUNK = 20
 PLUGIN_NAME = "saidwhat-nlp"
@@ -53,10 +53,11 @@ def ingest(paths: Iterable[str], store, settings: Settings | None = None, *,
 def worker_nlp(settings: Settings):
     """The spaCy pipeline of this worker process for ``settings.model`` (loaded on first use;
     normally already loaded by the plugin when the worker joined)."""
-    nlp = _NLP.get(settings.model)
+    key = f"{settings.model}:{settings.scope}"
+    nlp = _NLP.get(key)
     if nlp is None:
         from .pipeline import load_nlp
-        nlp = _NLP[settings.model] = load_nlp(settings)
+        nlp = _NLP[key] = load_nlp(settings)
         _LOADS[settings.model] += 1
     return nlp
 
@@ -167,11 +168,7 @@ class DaskRunner:
                 report.statements += sum(len(r.statements) for r in batch)
                 pending.difference_update(r.document.id for r in batch)
             if errors and (force or len(errors) >= settings.batch_size):
-                store.add_errors(errors)
-                for e in errors:
-                    skipped[e.reason] += 1
-                report.errors.extend(errors)
-                errors.clear()
+                record_errors(store, errors, report, skipped)
             if progress:
                 progress(report.seen, None)
 

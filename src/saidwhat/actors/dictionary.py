@@ -20,17 +20,8 @@ from pathlib import Path
 from .model import Actor, Role
 
 
-def _read(text: str) -> list[list[str]]:
-    rows = []
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        rows.append([c.strip() for c in line.split("\t")])
-    return rows
-
-
-def _split(cell: str) -> list[str]:
-    return [x.strip() for x in cell.split(";") if x.strip()]
+from ..lexicon import read_tsv as _read
+from ..lexicon import split_list as _split
 
 
 def _pad(row: list[str], n: int) -> list[str]:
