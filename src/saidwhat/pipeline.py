@@ -3,6 +3,7 @@ ingest -> parse -> extract -> resolve -> store. Per-document work is a pure func
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -54,11 +55,18 @@ def statements_of(doc, document: Document) -> list[Statement]:
     from .resolve.build import build_statements
     quotes = [(q.open_at, (q.close_at if q.close_at is not None else q.end) + 1) for q in doc._.sw_quotes or []]
     stmts = build_statements(doc._.sw_candidates or [], doc._.sw_mentions or [], document, quotes)
-    code_events(doc, stmts)
+    code_events(doc, stmts, document)
     return stmts
 
 
-def code_events(doc, stmts: list[Statement]) -> None:
+def _coding_cue(s: Statement, text: str) -> str | None:
+    """The cue as the event coder should read it: "call on/for" asks, "calling X 'Y'" describes."""
+    if s.cue == "call" and s.cue_end is not None and not re.match(r"\s*(on|upon|for)\b", text[s.cue_end:s.cue_end + 8], re.I):
+        return "describe"
+    return s.cue
+
+
+def code_events(doc, stmts: list[Statement], document: Document) -> None:
     """PLOVER type/mode and CAMEO code of each statement, from the article's own parse."""
     if not stmts:
         return
@@ -67,7 +75,8 @@ def code_events(doc, stmts: list[Statement]) -> None:
     for s in stmts:
         span = doc.char_span(s.start, s.end, alignment_mode="expand")
         docs.append(span.as_doc() if span is not None and len(span) else doc[0:0].as_doc())
-    events = code_many([s.quote for s in stmts], [s.cue for s in stmts], [s.negated for s in stmts], docs=docs)
+    events = code_many([s.quote for s in stmts], [_coding_cue(s, document.text) for s in stmts],
+                       [s.negated for s in stmts], docs=docs)
     for s, ev in zip(stmts, events):
         s.event_type, s.event_mode, s.cameo = ev.event_type, ev.mode, ev.cameo
         s.event_confidence, s.event_reason = ev.confidence, ev.reason
