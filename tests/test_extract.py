@@ -154,3 +154,14 @@ def test_quote_after_said_that_in_a_long_sentence(extract):
     recs = extract(text, published="2024-03-07")
     r = by_quote(recs, "the new sanctions will not change anything")
     assert r["speaker"] == "Maria Zakharova" and r["date"] == "2024-03-06"
+
+
+def test_reporters_background_clause_is_not_content(extract):
+    text = ("The ministry said on Monday that the talks had stalled over the border road, which has been "
+            "closed since May amid protests by local residents.\n\n"
+            "The minister said that the agreement, which was signed in 2020, must be respected by all sides.\n")
+    recs = extract(text, published="2024-05-08")
+    r = by_quote(recs, "the talks had stalled")
+    assert r["quote"] == "the talks had stalled over the border road"
+    r = by_quote(recs, "must be respected")  # a relative clause on the subject stays
+    assert "which was signed in 2020" in r["quote"]

@@ -137,7 +137,20 @@ class Attributor(FrameMixin):
                     stop -= 1
                 hi = min(hi, stop - 1)
                 break
+        hi = self._before_background(tok, lo, hi)
         return self.trim(self.doc[lo].idx, self.doc[hi].idx + len(self.doc[hi]))
+
+    def _before_background(self, head, lo: int, hi: int) -> int:
+        """Cut a non-restrictive relative clause on a noun after the content's verb, and what
+        follows it (", which is in its fourth day …"): in news that is the reporter's background,
+        not the speaker's words. Not inside quotation marks; at least four words remain; a relative
+        clause on the subject (", which was signed in 2020, must be …") is kept."""
+        for t in self.doc[lo:hi + 1]:
+            if (t.dep_ == "relcl" and t.i not in self.inq and t.head.i > head.i and t.left_edge.i > lo + 4
+                    and self.doc[t.left_edge.i - 1].text == ","
+                    and t.left_edge.lower_ in ("which", "who", "whose")):
+                return t.left_edge.i - 2
+        return hi
 
     def trim(self, a: int, b: int):
         text = self.text
