@@ -67,6 +67,8 @@ def statements_table(rows: list[dict], console: Console, title: str | None = Non
         quote.append(truncate(row.get("quote"), QUOTE_WIDTH if wide else 60))
         date = _cell(row.get("date") or "undated")
         cue = _cell(row.get("cue_text") or row.get("cue"))
+        if row.get("event_type"):  # the PLOVER event under the cue
+            cue.append("\n" + str(row["event_type"]), style="bold")
         cells = []
         if wide:
             if show_id:
