@@ -58,6 +58,7 @@ class Lexicon:
     countries: dict[str, Country]
     orgs: dict[str, Org]
     roles: dict[str, tuple[str, str]]          # role noun -> (sector, kind)
+    role_keys: list[str] = field(default_factory=list)  # role nouns, longest first
     non_speakers: set[str] = field(default_factory=set)  # nouns that "call for" but never speak
     silent_verbs: set[str] = field(default_factory=set)  # "declined to <comment>"
     first_names: dict[str, str] = field(default_factory=dict)  # first name -> f | m
@@ -73,15 +74,6 @@ class Lexicon:
         if hit is None and s.startswith("official "):
             hit = self.places.get(s[9:])
         return hit
-
-    def country_in(self, text: str) -> list[str]:
-        """ISO3 codes of the countries named (by name, capital, metonym) in ``text``, in order."""
-        found: list[str] = []
-        for m in _place_regex(self).finditer(text):
-            hit = self.places.get(_norm(m.group(0)))
-            if hit and hit[0] == "country" and hit[2] != "adjective" and hit[1] not in found:
-                found.append(hit[1])
-        return found
 
 
 def _norm(s: str) -> str:
@@ -107,6 +99,7 @@ def lexicon() -> Lexicon:
     lex = Lexicon(cues={k: v for k, v in raw["verbs"].items() if v}, negators=set(raw["negators"]),
                   decline_verbs=set(raw["decline_verbs"]), particles=raw.get("particles", {}),
                   phrases=raw["phrases"], countries=countries, orgs=orgs, roles=roles,
+                  role_keys=sorted(roles, key=len, reverse=True),
                   non_speakers=set(raw.get("non_speakers", [])),
                   silent_verbs=set(raw.get("silent_verbs", [])))
     for row in _rows("first_names.tsv"):
@@ -125,15 +118,3 @@ def lexicon() -> Lexicon:
         for a in o.aliases:
             lex.places.setdefault(_norm(a), ("org", o.id, "name"))
     return lex
-
-
-@lru_cache(maxsize=1)
-def _place_regex_cached(keys: tuple[str, ...]) -> re.Pattern:
-    alts = sorted(keys, key=len, reverse=True)
-    return re.compile(r"(?<![\w])(" + "|".join(re.escape(a) for a in alts) + r")(?:[\u2019']s)?(?![\w])",
-                      re.IGNORECASE)
-
-
-def _place_regex(lex: Lexicon) -> re.Pattern:
-    keys = tuple(k for k, v in lex.places.items() if v[2] != "adjective" and len(k) > 2)
-    return _place_regex_cached(keys)

@@ -160,10 +160,10 @@ def ingest(paths: Iterable[str], store, settings: Settings | None = None,
 
     def flush() -> None:
         if batch:
-            new = [d for d in batch if d.id not in store.existing_ids([d.id for d in batch])]
-            for d in batch:
-                if d not in new:
-                    errors.append(IngestError(d.source, "duplicate", "already in the database", d.id))
+            stored = store.existing_ids([d.id for d in batch])
+            new = [d for d in batch if d.id not in stored]
+            errors.extend(IngestError(d.source, "duplicate", "already in the database", d.id)
+                          for d in batch if d.id in stored)
             results = []
             for r in process(new, settings):
                 if r.error is not None:

@@ -10,6 +10,7 @@ import re
 
 from ..lexicon import Lexicon, lexicon
 from .candidates import Candidate
+from .cuemodel import features
 from .frames import STRIP_END, FrameMixin
 
 SUBJ_DEPS = {"nsubj", "nsubjpass", "csubj", "expl"}
@@ -193,6 +194,11 @@ class Attributor(FrameMixin):
                 return "mixed"
         return "indirect"
 
+    def reported_kind(self, span: tuple[int, int]) -> str:
+        """indirect or mixed: a span that begins inside a quotation but is reported around it."""
+        kind = self.quote_kind(*span)
+        return "mixed" if kind == "direct" else kind
+
     def negated(self, t) -> bool:
         neg = self.lex.negators
         if any(c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and c.lower_ in ("never",)) for c in t.children):
@@ -210,11 +216,11 @@ class Attributor(FrameMixin):
         s = t.sent
         return s.start_char, s.end_char
 
-    def make(self, kind, span, cue_tok, subj, frame, how, obj=None, neg=False, cue_override=None) -> Candidate:
+    def make(self, kind, span, cue_tok, subj, frame, how, obj=None, neg=False) -> Candidate:
         a, b = span
         c = Candidate(kind=kind, start=a, end=b, frame=frame, how=how, negated=neg)
         if cue_tok is not None:
-            c.cue = cue_override or cue_tok.lemma_.lower()
+            c.cue = cue_tok.lemma_.lower()
             c.cue_text, c.cue_start, c.cue_end = cue_tok.text, cue_tok.idx, cue_tok.idx + len(cue_tok)
             c.sent_start, c.sent_end = self.sentence_bounds(cue_tok)
         else:
@@ -260,7 +266,6 @@ class Attributor(FrameMixin):
                     out.append(c)
             elif self.cue_model is not None and t.pos_ in ("VERB", "NOUN", "AUX", "ADJ") and any(
                     c.dep_ in COMP_DEPS for c in t.children):  # no complement, no content: skip scoring
-                from .cuemodel import features
                 if self.cue_model.score(features(t)) > self.cue_model.threshold:
                     c = self.learned_candidate(t)
                     if c:

@@ -40,10 +40,7 @@ class FrameMixin:
             span = self.content_from_subtree(comp)
         if not span:
             return None
-        kind = self.quote_kind(*span)
-        c = self.make("mixed" if kind == "direct" else kind, span, t, subj, "learned", "model",
-                      neg=self.negated(t))
-        return c
+        return self.make(self.reported_kind(span), span, t, subj, "learned", "model", neg=self.negated(t))
 
     def cue_candidates(self, t, frames) -> list[Candidate]:
         subj = self.subject_of(t)
@@ -59,12 +56,14 @@ class FrameMixin:
             comp = next((c for c in kids if c.dep_ == "ccomp"), None)
             if comp is not None:
                 span = self.content_from_subtree(comp)
-                if span and self.quote_kind(*span) != "direct":
-                    res.append(self.make(self.quote_kind(*span), span, t, subj, "comp", "parse", neg=neg))
+                kind = self.quote_kind(*span) if span else None
+                if span and kind != "direct":
+                    res.append(self.make(kind, span, t, subj, "comp", "parse", neg=neg))
             elif t.dep_ == "parataxis" and t.head.pos_ in ("VERB", "AUX") and t.i > t.head.left_edge.i:
                 span = self.content_from_subtree(t.head, exclude=t)
-                if span and self.quote_kind(*span) != "direct":
-                    res.append(self.make(self.quote_kind(*span), span, t, subj, "comp", "parse", neg=neg))
+                kind = self.quote_kind(*span) if span else None
+                if span and kind != "direct":
+                    res.append(self.make(kind, span, t, subj, "comp", "parse", neg=neg))
         if not res and "obj_to" in frames:
             c = self.obj_to(t, subj, neg)
             if c:
@@ -161,7 +160,7 @@ class FrameMixin:
         if not span:
             return None
         obj_span = self.doc[obj.left_edge.i:obj.right_edge.i + 1] if obj is not None else None
-        return self.make(self.quote_kind(*span) if self.quote_kind(*span) != "direct" else "mixed", span, t, subj,
+        return self.make(self.reported_kind(span), span, t, subj,
                          "obj_to", "parse", obj=obj_span, neg=neg)
 
     def according_to(self, t) -> Candidate | None:
@@ -190,7 +189,7 @@ class FrameMixin:
             span = self.trim(self.doc[min(idxs)].idx, self.doc[phrase_lo].idx)
         if not span or root is None:
             return None
-        c = self.make(self.quote_kind(*span) if self.quote_kind(*span) != "direct" else "mixed", span, None, None,
+        c = self.make(self.reported_kind(span), span, None, None,
                       "according", "parse")
         c.cue, c.cue_text, c.cue_start, c.cue_end = "according to", self.text[t.idx:to.idx + 2], t.idx, to.idx + 2
         c.sent_start, c.sent_end = sent.start_char, sent.end_char

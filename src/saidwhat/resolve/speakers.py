@@ -110,7 +110,7 @@ def _clean_name(s: str) -> str:
 
 def _sector_of(role: str, lex: Lexicon) -> str | None:
     r = role.lower()
-    for key in sorted(lex.roles, key=len, reverse=True):
+    for key in lex.role_keys:
         if key in r:
             return lex.roles[key][0]
     return None
@@ -118,7 +118,7 @@ def _sector_of(role: str, lex: Lexicon) -> str | None:
 
 def _role_key(text: str, lex: Lexicon) -> str | None:
     t = " " + text.lower().replace("\u2019", "'") + " "
-    for key in sorted(lex.roles, key=len, reverse=True):
+    for key in lex.role_keys:
         if f" {key} " in t or f" {key}'s " in t:
             return key
     return None
