@@ -140,7 +140,7 @@ EXPECTED_MIXED = {
 
 def test_mixed_good_and_bad_inputs(tmp_path):
     build_mixed(tmp_path / "in")
-    items = run([tmp_path / "in"])
+    items = run([tmp_path / "in"], Settings(languages=("en",)))
     got = by_source(items)
     assert len(got) == len(items), "each source reported once"
     outcome = {k: ("Document" if isinstance(v, Document) else v.reason) for k, v in got.items()}
@@ -158,7 +158,7 @@ def test_mixed_good_and_bad_inputs(tmp_path):
     assert (feed.published, feed.date_basis, feed.title, feed.format) == ("2023-05-01", "jsonl", "EU ready", "jsonl")
     assert got["l_feed.jsonl#L7"].published is None                  # unparseable date: kept, silent
     # deterministic: a second run gives identical records
-    assert [i.to_dict() for i in run([tmp_path / "in"])] == [i.to_dict() for i in items]
+    assert [i.to_dict() for i in run([tmp_path / "in"], Settings(languages=("en",)))] == [i.to_dict() for i in items]
 
 
 def test_size_limits_use_settings(tmp_path):

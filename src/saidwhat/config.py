@@ -17,7 +17,10 @@ class Settings:
     scope: str = field(default_factory=lambda: os.environ.get("SAIDWHAT_SCOPE", "statements"))
     max_bytes: int = 20_000_000           # larger files are recorded as too_large
     max_chars: int = 500_000              # larger texts are recorded as too_large
-    languages: tuple[str, ...] = ("en",)  # languages the extractor handles; others: unsupported_language
+    # languages to store; empty = every language (en: spaCy pipeline; ru/fr/de/es: rule-based extractor;
+    # others stored without statements). Documents in other languages: unsupported_language.
+    languages: tuple[str, ...] = field(default_factory=lambda: tuple(
+        x.strip() for x in os.environ.get("SAIDWHAT_LANGUAGES", "").split(",") if x.strip()))
     batch_size: int = 50                  # documents per write transaction
     # JSONL field names (configurable: --text-field etc.)
     text_field: str = "text"

@@ -1,5 +1,10 @@
 """The only module that knows the order of the stages:
 ingest -> parse -> extract -> resolve -> store. Per-document work is a pure function of a Document.
+
+English documents (and those whose language could not be told) go through spaCy; Russian, French,
+German and Spanish ones through the rule-based extractor of ``saidwhat.nlp.foreign``; any other
+language is stored with its language and no statements (``route``). The Dask runner calls
+``process`` too, so both paths agree.
 """
 from __future__ import annotations
 
@@ -20,6 +25,8 @@ class IngestReport:
     skipped: dict[str, int] = field(default_factory=dict)
     statements: int = 0
     errors: list[IngestError] = field(default_factory=list)
+    languages: dict[str, int] = field(default_factory=dict)      # stored documents per language
+    not_extracted: dict[str, int] = field(default_factory=dict)  # stored, language has no extractor
 
 
 def load_nlp(settings: Settings | None = None):
@@ -59,6 +66,23 @@ def statements_of(doc, document: Document) -> list[Statement]:
     return stmts
 
 
+def route(document: Document) -> str:
+    """Which extractor a document goes to: "en" (the spaCy pipeline; also a document whose language
+    could not be told), "foreign" (the rule-based extractor of saidwhat.nlp.foreign: ru, fr, de, es),
+    or "none" (another language: stored with its language, no statements)."""
+    lang = document.language
+    if not lang or lang == "en":
+        return "en"
+    from .nlp.foreign import supported
+    return "foreign" if supported(lang) else "none"
+
+
+def foreign_statements_of(document: Document) -> list[Statement]:
+    """Statements of a Russian/French/German/Spanish document (rules, no model; events not coded)."""
+    from .nlp.foreign import extract
+    return extract(document)
+
+
 def _coding_cue(s: Statement, text: str) -> str | None:
     """The cue as the event coder should read it: "call on/for" asks, "calling X 'Y'" describes."""
     if s.cue == "call" and s.cue_end is not None and not re.match(r"\s*(on|upon|for)\b", text[s.cue_end:s.cue_end + 8], re.I):
@@ -86,19 +110,29 @@ def process(docs: Iterable[Document], settings: Settings | None = None, nlp=None
             batch_size: int = 16) -> Iterator[DocResult]:
     """Run the per-document stages over documents; a document that fails gets an extraction_error."""
     settings = settings or Settings()
-    nlp = nlp or load_nlp(settings)
     buf: list[Document] = []
 
     def flush() -> Iterator[DocResult]:
-        texts = [parse_text(d) for d in buf]
-        try:
-            parsed = list(nlp.pipe(texts, batch_size=batch_size))
-        except Exception:  # one bad document must not sink the batch: retry one by one
-            parsed = None
+        nonlocal nlp
+        routes = [route(d) for d in buf]
+        english = [i for i, r in enumerate(routes) if r == "en"]
+        texts = {i: parse_text(buf[i]) for i in english}
+        parsed = None
+        if english:
+            nlp = nlp or load_nlp(settings)  # loaded once, and only when there is English to parse
+            try:
+                parsed = dict(zip(english, nlp.pipe([texts[i] for i in english], batch_size=batch_size)))
+            except Exception:  # one bad document must not sink the batch: retry one by one
+                parsed = None
         for i, d in enumerate(buf):
             try:
-                doc = parsed[i] if parsed is not None else nlp(texts[i])
-                yield DocResult(document=d, statements=statements_of(doc, d))
+                if routes[i] == "foreign":
+                    yield DocResult(document=d, statements=foreign_statements_of(d))
+                elif routes[i] == "none":  # a language with no extractor: stored, with no statements
+                    yield DocResult(document=d)
+                else:
+                    doc = parsed[i] if parsed is not None else nlp(texts[i])
+                    yield DocResult(document=d, statements=statements_of(doc, d))
             except Exception as exc:  # recorded, never silent
                 yield DocResult(document=d, error=IngestError(d.source, "extraction_error",
                                                               f"{type(exc).__name__}: {exc}", d.id))
@@ -147,6 +181,16 @@ def record_errors(store, errors: list[IngestError], report: IngestReport, skippe
     errors.clear()
 
 
+def count_languages(results: list[DocResult], report: IngestReport) -> None:
+    """Info counts: stored documents per language, and those stored without extraction (a language
+    with no extractor is not an error: the document is kept, with its language)."""
+    for r in results:
+        lang = r.document.language or "unknown"
+        report.languages[lang] = report.languages.get(lang, 0) + 1
+        if route(r.document) == "none":
+            report.not_extracted[lang] = report.not_extracted.get(lang, 0) + 1
+
+
 def ingest(paths: Iterable[str], store, settings: Settings | None = None,
            progress: Callable[[int, int | None], None] | None = None) -> IngestReport:
     """Read, extract and store: one writer, a transaction per batch, safe to re-run (documents
@@ -174,6 +218,7 @@ def ingest(paths: Iterable[str], store, settings: Settings | None = None,
                 store.add_results(results)
                 report.stored += len(results)
                 report.statements += sum(len(r.statements) for r in results)
+                count_languages(results, report)
             batch.clear()
         record_errors(store, errors, report, skipped)
         if progress:

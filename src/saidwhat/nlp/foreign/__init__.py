@@ -1,0 +1,50 @@
+"""Statements in Russian, French, German and Spanish articles, by rules (no model): quotation marks
+per language, cue lexicons (``data/cues_foreign.json``), role nouns, country names and dates
+(``data/foreign_lexicon.json``), speakers resolved through the actor dictionary.
+
+    from saidwhat.nlp.foreign import extract, supported
+    if supported(document.language):
+        statements = extract(document)      # the same Statement records as the English pipeline
+
+Events (PLOVER) are coded for English only: ``event_reason`` says so. No spaCy here.
+"""
+from __future__ import annotations
+
+from ...actors import ActorIndex
+from ...models import Document, Statement
+from .build import build_statements
+from .extract import Extractor
+from .lexicon import lang, languages
+
+__all__ = ["LANGUAGES", "supported", "extract"]
+
+LANGUAGES: tuple[str, ...] = languages()
+
+
+def supported(language: str | None) -> bool:
+    """True for the languages this extractor has lexicons for (ru, fr, de, es)."""
+    return bool(language) and language in LANGUAGES
+
+
+def extract(document: Document, index: ActorIndex | None = None) -> list[Statement]:
+    """Statements of a non-English document (its ``language`` must be supported)."""
+    if not supported(document.language):
+        raise ValueError(f"no foreign-language lexicon for {document.language!r}")
+    if index is None:
+        from ...actors import actor_index
+        index = actor_index()
+    L = lang(document.language)
+    ex = Extractor(_parse_text(document), L)
+    cands = ex.run()
+    return build_statements(cands, document, L, index, ex.masked)
+
+
+def _parse_text(document: Document) -> str:
+    """The stored text with the ` date YYYY-MM-DD ` header blanked (same length: offsets hold)."""
+    from ...ingest import header_span
+    text = document.text
+    hs = header_span(text)
+    if hs:
+        a, b = hs
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text

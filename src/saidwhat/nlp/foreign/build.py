@@ -1,0 +1,179 @@
+"""Foreign candidates -> ``Statement`` records: speaker actor, date (+ basis), targets, confidence.
+
+Dates follow the English rules (``saidwhat.resolve.dates``): an explicit date in the attribution
+("12 марта", "le 12 mars", "am 12. März", "el 12 de marzo") is ``explicit``, a weekday ("в четверг",
+"jeudi", "am Donnerstag", "el jueves") is the one on or before publication (``weekday``), "вчера",
+"hier", "gestern", "ayer" are ``relative``; otherwise the nearest dated statement of the same speaker
+(``context``), else the publication date (``publication``) or ``unknown``.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from ...actors import Actor, ActorIndex
+from ...models import Document, Statement
+from ...resolve.dates import parse_iso
+from .extract import FCandidate
+from .lexicon import Lang
+from .speaker import Speaker, SpeakerResolver, ru_verb_gender
+
+HOW_CONFIDENCE = {"trailer": 0.85, "leader": 0.85, "parse": 0.75, "paragraph_speaker": 0.6}
+
+
+def _mk(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def date_in(segment: str, pub: date | None, L: Lang) -> tuple[date, str] | None:
+    """The first date expression in ``segment`` against the publication date: (date, basis)."""
+    found: list[tuple[int, date, str]] = []
+    for m in L.explicit_re.finditer(segment):
+        month = next((i + 1 for i, rx in enumerate(L.months) if rx.fullmatch(m.group(2))), None)
+        if month is None:
+            continue
+        d = None
+        if m.group(3):
+            d = _mk(int(m.group(3)), month, int(m.group(1)))
+        elif pub is not None:
+            d = _mk(pub.year, month, int(m.group(1)))
+            if d and d > pub + timedelta(days=1):
+                d = _mk(pub.year - 1, month, int(m.group(1)))
+        if d and (pub is None or d <= pub + timedelta(days=1)):
+            found.append((m.start(), d, "explicit"))
+    if pub is not None:
+        for wd, rx in enumerate(L.weekdays):
+            for m in rx.finditer(segment):
+                if any(s <= m.start() < s + 12 for s, _, b in found if b == "explicit"):
+                    continue
+                back = (pub.weekday() - wd) % 7
+                if back == 0 and L.last_re.search(segment[max(0, m.start() - 14):m.start()]):
+                    back = 7
+                found.append((m.start(), pub - timedelta(days=back), "weekday"))
+        for rx, days in L.relative:
+            for m in rx.finditer(segment):
+                found.append((m.start(), pub - timedelta(days=days), "relative"))
+    if not found:
+        return None
+    found.sort(key=lambda x: x[0])
+    return found[0][1], found[0][2]
+
+
+def _attribution_text(c: FCandidate, text: str, masked: str) -> str:
+    """The sentence around a statement minus its content and quotations (where its date is said)."""
+    a, b = c.sent_start, max(c.sent_end, c.end)
+    if c.cue_start is not None and c.cue_start < c.start and c.kind != "direct" and c.frame != "according":
+        b = max(c.cue_end or a, c.start)
+    chars = list(masked[a:b])
+    for i in range(max(c.start, a), min(c.end, b)):
+        chars[i - a] = " "
+    return "".join(chars)
+
+
+def countries_in(s: str, L: Lang) -> list[str]:
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for rx, iso, adj in L.countries:
+        if adj:
+            continue
+        for m in rx.finditer(s):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            found.append((m.start(), iso))
+    out: list[str] = []
+    for _, iso in sorted(found):
+        if iso not in out:
+            out.append(iso)
+    return out
+
+
+def _targets(c: FCandidate, text: str, speaker_country: str | None, L: Lang) -> tuple[list[str], list[str]]:
+    isos = []
+    if c.frame == "obj_to" and c.object_text:
+        isos = countries_in(c.object_text, L)
+    if not isos:
+        isos = countries_in(text[c.start:c.end], L)
+    isos = [i for i in isos if i != speaker_country]
+    return isos, [("org:" + i if len(i) != 3 else i) for i in isos]
+
+
+def _speaker_of(c: FCandidate, res: SpeakerResolver, text: str, L: Lang) -> Speaker:
+    gender = c.gender or (ru_verb_gender(c.cue_text) if L.code == "ru" and c.cue_text else None)
+    if c.cue_pronoun and c.cue_text:
+        pm = re.search(r"(?<=-)(?:il|elle|ils|elles|on)\b", c.cue_text, re.I)
+        g = L.pronouns.get(pm.group(0).lower()) if pm else None
+        s = c.cue_start + pm.start() if pm else None
+        actor = res.last(g if g in ("m", "f", "p") else None, "person" if g in ("m", "f") else None)
+        return Speaker(actor, pm.group(0) if pm else None, s, s + len(pm.group(0)) if pm else None, "PRON", g)
+    if c.speaker_label == "PRON":     # "по её словам", "selon elle"
+        g = gender if gender in ("m", "f", "p") else None
+        actor = res.last(g, "person" if g in ("m", "f") else None)
+        return Speaker(actor, c.speaker_text, c.speaker_start, c.speaker_end, "PRON", g)
+    if c.group is not None:
+        spk = res.resolve(c.group, gender)
+        if spk.start is not None and spk.mention is None:
+            spk.mention = text[spk.start:spk.end]
+        return spk
+    # no subject written (Spanish pro-drop, "— добавила."), or a quote with no cue: the current speaker
+    actor = res.last(gender if gender in ("m", "f") else None) if gender else (res.history[-1][0] if res.history else None)
+    return Speaker(actor, None, None, None, None, gender)
+
+
+def build_statements(cands: list[FCandidate], document: Document, L: Lang, index: ActorIndex,
+                     masked: str) -> list[Statement]:
+    text = document.text
+    pub = parse_iso(document.published)
+    res = SpeakerResolver(index, L, date=document.published)
+    out: list[Statement] = []
+    for c in sorted(cands, key=lambda c: c.start):
+        spk = _speaker_of(c, res, text, L)
+        actor: Actor | None = spk.actor
+        s = Statement(doc=document.name, doc_id=document.id, kind=c.kind, quote=text[c.start:c.end],
+                      start=c.start, end=c.end, cue=c.cue, cue_text=c.cue_text, cue_start=c.cue_start,
+                      cue_end=c.cue_end, speaker_mention=spk.mention, speaker_start=spk.start,
+                      speaker_end=spk.end, negated=c.negated)
+        if actor is not None:
+            s.speaker, s.actor_id, s.actor_type = actor.name, actor.id, actor.type
+            s.country, s.sector = actor.country, actor.sector
+        own = date_in(_attribution_text(c, text, masked), pub, L)
+        if own is not None:
+            s.date, s.date_basis = own[0].isoformat(), own[1]
+        s.targets, s.target_actors = _targets(c, text, s.country, L)
+        conf = HOW_CONFIDENCE.get(c.how, 0.6)
+        if spk.label == "PRON" or spk.mention is None:
+            conf -= 0.1
+        if actor is None:
+            conf = 0.3
+        s.confidence = round(max(0.05, min(0.99, conf)), 2)
+        s.event_reason = "negated" if c.negated else f"not coded: language {L.code}"
+        res.remember(actor, spk.gender)
+        out.append(s)
+    _fill_dates(out, document)
+    return out
+
+
+def _fill_dates(stmts: list[Statement], document: Document) -> None:
+    """No date of its own: the nearest dated statement of the same actor (the same briefing), else
+    the publication date (as the English resolver does)."""
+    for i, s in enumerate(stmts):
+        if s.date:
+            continue
+        best = None
+        for j, o in enumerate(stmts):
+            near = o.date_basis in ("weekday", "relative") or abs(i - j) <= 1
+            if o.date and near and o.date_basis != "context" and o.actor_id and o.actor_id == s.actor_id:
+                dist = (i - j) if j < i else (j - i) + 0.5
+                if best is None or dist < best[0]:
+                    best = (dist, o)
+        if best is not None:
+            s.date, s.date_basis = best[1].date, "context"
+        elif document.published:
+            s.date, s.date_basis = document.published, "publication"
+        else:
+            s.date, s.date_basis = None, "unknown"
+
+

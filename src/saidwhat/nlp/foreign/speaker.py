@@ -1,0 +1,362 @@
+"""Speaker phrases in non-English text: the names, role nouns, country words and pronouns next to a
+cue, grouped into one mention, and resolved to an actor through the actor dictionary (names as
+written, Russian case endings undone, Cyrillic transliterated, accents dropped), role nouns through
+the dictionary's offices ("официальный представитель МИД России" -> "foreign ministry spokesperson"
+of RUS), pronouns and bare role words ("дипломат", "la porte-parole") to the last fitting speaker.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ...actors import Actor, ActorIndex
+from ...actors.model import slug
+from .lexicon import Lang
+
+TOKEN = re.compile(r"[^\W\d_][\w\-'\u2019]*\.?|\d+|[^\w\s]")
+CAP = re.compile(r"^[A-ZÀ-ÖØ-ÞА-ЯЁ]")
+CONNECT = {"von", "van", "der", "de", "del", "da", "di", "la", "le", "фон", "ибн", "bin", "al", "ben", "du"}
+STOP_PUNCT = set(".;:!?()«»\"“”„\u2014\u2013[]")
+
+_TR = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+               ["a", "b", "v", "g", "d", "e", "yo", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s",
+                "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"]))
+# Russian oblique case endings of names -> nominative guesses (tried in order)
+RU_ENDINGS = [("ой", "а"), ("ою", "а"), ("ую", "ая"), ("ей", "я"), ("ии", "ия"), ("ию", "ия"), ("ия", "ий"),
+              ("ым", ""), ("ом", ""), ("ом", "а"), ("ем", ""), ("у", "а"), ("у", ""), ("е", "а"), ("е", ""), ("ы", "а"),
+              ("а", ""), ("я", "й"), ("я", "ь"), ("ю", "я")]
+FEMININE = re.compile(r"(?:ова|ева|ина|ая|ская|ёва)$", re.I)
+
+
+def translit(s: str) -> str:
+    out = []
+    for ch in s:
+        lo = ch.lower()
+        if lo in _TR:
+            t = _TR[lo]
+            out.append(t.capitalize() if ch.isupper() and t else t)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def deaccent(s: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+def is_cyrillic(s: str) -> bool:
+    return any("\u0400" <= c <= "\u04ff" for c in s)
+
+
+@dataclass
+class Item:
+    kind: str            # name | role | country | adj | pron | anaphor
+    start: int
+    end: int
+    text: str
+    office: str | None = None     # roles: the English office phrase
+    iso: str | None = None        # countries / adjectives
+    gender: str | None = None     # pronouns
+    object: bool = False          # preceded by a preposition: not a speaker
+
+
+@dataclass
+class Group:
+    items: list[Item]
+
+    @property
+    def start(self) -> int:
+        return self.items[0].start
+
+    @property
+    def end(self) -> int:
+        return self.items[-1].end
+
+    def of(self, kind: str) -> list[Item]:
+        return [i for i in self.items if i.kind == kind]
+
+
+def _covered(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+    return any(s < b and a < e for s, e in spans)
+
+
+def items_in(text: str, a: int, b: int, L: Lang, sent_start: int) -> list[Item]:
+    """Names, role phrases, country words and pronouns in text[a:b] (``text`` is the masked text)."""
+    seg = text[a:b]
+    out: list[Item] = []
+    taken: list[tuple[int, int]] = []
+    for rx, office in L.roles:
+        for m in rx.finditer(seg):
+            s, e = a + m.start(), a + m.end()
+            if not _covered(taken, s, e):
+                out.append(Item("role", s, e, text[s:e], office=office))
+                taken.append((s, e))
+    for rx, iso, adj in L.countries:
+        for m in rx.finditer(seg):
+            s, e = a + m.start(), a + m.end()
+            if not _covered(taken, s, e):
+                out.append(Item("adj" if adj else "country", s, e, text[s:e], iso=iso))
+                taken.append((s, e))
+    for m in L.date_word_re.finditer(seg):
+        taken.append((a + m.start(), a + m.end()))
+    for m in L.pronoun_re.finditer(seg):
+        s, e = a + m.start(), a + m.end()
+        if not _covered(taken, s, e):
+            out.append(Item("pron", s, e, text[s:e], gender=L.pronouns.get(m.group(0).lower())))
+            taken.append((s, e))
+    for rx, kind in L.anaphors:
+        for m in rx.finditer(seg):
+            s, e = a + m.start(), a + m.end()
+            if not _covered(taken, s, e):
+                out.append(Item("anaphor", s, e, text[s:e], office=kind))
+                taken.append((s, e))
+    function = L.prepositions | L.skip | L.stop_after | set(L.pronouns) | L.negators
+    articles = L.articles
+    chain: list[tuple[int, int]] = []
+    for m in TOKEN.finditer(seg):
+        s, e, w = a + m.start(), a + m.end(), m.group(0)
+        name_tok = bool(CAP.match(w)) and not _covered(taken, s, e) and "_" not in w
+        if name_tok and ((s == sent_start and w.lower().rstrip(".") in function) or w.lower() in articles):
+            name_tok = False
+        if name_tok or (chain and w.lower() in CONNECT):
+            if chain and not text[chain[-1][1]:s].isspace():
+                _flush(chain, out, text)
+            chain.append((s, e))
+        else:
+            _flush(chain, out, text)
+    _flush(chain, out, text)
+    out.sort(key=lambda i: i.start)
+    for it in out:
+        prev = re.search(r"([^\W\d_]+)\W*$", text[max(sent_start, it.start - 20):it.start])
+        if prev and prev.group(1).lower() in L.prepositions and text[prev.end() + max(sent_start, it.start - 20):it.start].strip() == "":
+            it.object = True
+    return out
+
+
+def _flush(chain: list[tuple[int, int]], out: list[Item], text: str) -> None:
+    while chain and text[chain[-1][0]:chain[-1][1]].lower() in CONNECT:
+        chain.pop()
+    if chain:
+        s, e = chain[0][0], chain[-1][1]
+        t = text[s:e].rstrip(".")
+        out.append(Item("name", s, s + len(t), t))
+    chain.clear()
+
+
+def group_near(items: list[Item], text: str, pos: int, before: bool) -> Group | None:
+    """The speaker group: the subject items nearest to the cue (before it, or right after it)."""
+    cands = [i for i in items if not i.object]
+    if not cands:
+        return None
+    groups: list[list[Item]] = []
+    for it in cands:
+        if groups:
+            gap = text[groups[-1][-1].end:it.start]
+            if gap.strip() == "" or (gap.strip() == "," and (it.kind == "name" or groups[-1][-1].kind == "name")):
+                groups[-1].append(it)
+                continue
+        groups.append([it])
+    good = [g for g in groups if any(i.kind in ("name", "role", "country", "pron", "anaphor") for i in g)]
+    if not good:
+        return None
+    return Group(good[-1] if before else good[0])
+
+
+@dataclass
+class Speaker:
+    actor: Actor | None
+    mention: str | None
+    start: int | None
+    end: int | None
+    label: str | None = None     # PERSON | ORG | GPE | PRON | NOUN
+    gender: str | None = None
+
+
+@dataclass
+class SpeakerResolver:
+    """Per document: resolves speaker groups, remembering speakers for pronouns and role anaphors."""
+    index: ActorIndex
+    L: Lang
+    date: str | None = None
+    history: list[tuple[Actor, str | None]] = field(default_factory=list)
+    people: dict[str, Actor] = field(default_factory=dict)   # surname key -> auto person of this doc
+    _cache: dict[str, Actor | None] = field(default_factory=dict)
+
+    def context_country(self) -> str | None:
+        for a, _ in reversed(self.history):
+            if a.country:
+                return a.country
+        return None
+
+    def remember(self, actor: Actor | None, gender: str | None) -> None:
+        if actor is not None:
+            self.history.append((actor, gender))
+
+    def last(self, gender: str | None = None, kind: str | None = None) -> Actor | None:
+        for a, g in reversed(self.history):
+            if kind == "person" and a.type != "person":
+                continue
+            if kind == "organization" and a.type == "person":
+                continue
+            if gender in ("m", "f") and g not in (None, gender):
+                continue
+            if gender == "p" and a.type == "person" and g != "p":
+                continue
+            return a
+        return None
+
+    # names -------------------------------------------------------------------------------------
+    def name_variants(self, name: str) -> list[str]:
+        words = name.split()
+        out = [name]
+        if is_cyrillic(name):
+            last = words[-1]
+            for end, rep in RU_ENDINGS:
+                if last.lower().endswith(end) and len(last) > len(end) + 2:
+                    first = [_nominative(w) for w in words[:-1]]
+                    out.append(" ".join(first + [last[: len(last) - len(end)] + rep]))
+            out += [translit(v) for v in list(out)]
+        else:
+            d = deaccent(name)
+            if d != name:
+                out.append(d)
+            if self.L.code == "es":
+                out.append(d.replace("j", "kh").replace("J", "Kh"))
+        seen, uniq = set(), []
+        for v in out:
+            if v not in seen:
+                seen.add(v)
+                uniq.append(v)
+        return uniq
+
+    def lookup_name(self, name: str) -> Actor | None:
+        if name in self._cache:
+            return self._cache[name]
+        variants = self.name_variants(name)
+        hit = None
+        for v in variants:
+            hit = self.index.resolve(v, date=self.date, fuzzy=False)
+            if hit is not None:
+                break
+        if hit is None:
+            for v in variants:
+                if is_cyrillic(v):
+                    continue
+                a = self.index.resolve(v, date=self.date, fuzzy=True)
+                if a is not None and a.type == "person":
+                    hit = a
+                    break
+        if hit is not None and hit.type == "country" and len(name.split()) > 1:
+            hit = None
+        self._cache[name] = hit
+        return hit
+
+    def auto_person(self, name: str, country: str | None, sector: str | None) -> Actor:
+        key = _surname_key(name)
+        known = self.people.get(key)
+        if known is not None:
+            return known
+        latin = translit(name) if is_cyrillic(name) else deaccent(name)
+        a = Actor(id="person:" + (slug(latin) or "unknown"), name=name, type="person", country=country,
+                  sector=sector, origin="auto")
+        self.people[key] = a
+        return a
+
+    # groups --------------------------------------------------------------------------------------
+    def resolve(self, group: Group | None, gender: str | None = None) -> Speaker:
+        if group is None:
+            return Speaker(None, None, None, None)
+        names, roles = group.of("name"), group.of("role")
+        isos = [i.iso for i in group.items if i.kind in ("country", "adj")]
+        mention = _mention(group)
+        iso = isos[0] if isos else None
+        for n in reversed(names):
+            a = self.lookup_name(n.text)
+            if a is not None and a.type == "country":
+                continue
+            if a is not None:
+                return Speaker(a, *mention, label="PERSON" if a.type == "person" else "ORG",
+                               gender=gender or _gender_of(n.text))
+        role_actor = None
+        if roles:
+            office = roles[-1].office
+            if iso is None:  # a demonym inside the role phrase: "ministère turc des Affaires étrangères"
+                iso = next((c for rx, c, _ in self.L.countries if rx.search(roles[-1].text)), None)
+            role_actor = self.index.resolve(office, context_country=iso or self.context_country(), date=self.date,
+                                            fuzzy=False)
+        person_names = [n for n in names if not n.text.isupper() and self.lookup_name(n.text) is None]
+        if person_names:
+            n = person_names[-1]
+            country = iso or (role_actor.country if role_actor else None)
+            sector = role_actor.sector if role_actor else None
+            a = self.people.get(_surname_key(n.text)) or self.auto_person(n.text, country, sector)
+            return Speaker(a, *mention, label="PERSON", gender=gender or _gender_of(n.text))
+        if role_actor is not None:
+            return Speaker(role_actor, *mention, label="PERSON" if role_actor.type == "person" else "ORG",
+                           gender=gender)
+        countries = group.of("country")
+        if countries:
+            a = self.index.get(countries[-1].iso)
+            return Speaker(a, *mention, label="GPE")
+        abbrev = [n for n in names if n.text.isupper()]
+        if abbrev:
+            a = self.index.resolve(abbrev[-1].text, date=self.date, fuzzy=False)
+            if a is None:
+                a = Actor(id="org:" + (slug(translit(abbrev[-1].text)) or "unknown"), name=abbrev[-1].text,
+                          type="organization", country=iso, origin="auto")
+            return Speaker(a, *mention, label="ORG")
+        prons = group.of("pron")
+        if prons:
+            g = gender or prons[-1].gender
+            g = None if g == "fp" else g
+            kind = "person" if g in ("m", "f") else None
+            return Speaker(self.last(g, kind) or (self.last(g) if g else None), prons[-1].text, prons[-1].start,
+                           prons[-1].end, label="PRON", gender=g)
+        anas = group.of("anaphor")
+        if anas:
+            return Speaker(self.last(gender, anas[-1].office), *mention, label="NOUN", gender=gender)
+        return Speaker(None, *mention)
+
+
+def _mention(group: Group) -> tuple[str, int, int]:
+    items = [i for i in group.items if not i.object]
+    s, e = items[0].start, items[-1].end
+    return None, s, e  # text filled by the caller from the source text
+
+
+def _nominative(w: str) -> str:
+    for end, rep in (("ии", "ия"), ("ия", "ий"), ("ой", "а"), ("ы", "а"), ("а", ""), ("я", "й")):
+        if w.lower().endswith(end) and len(w) > len(end) + 2:
+            return w[: len(w) - len(end)] + rep
+    return w
+
+
+def _surname_key(name: str) -> str:
+    last = name.split()[-1].lower()
+    for end, _ in RU_ENDINGS:
+        if is_cyrillic(last) and last.endswith(end) and len(last) > len(end) + 3:
+            return last[: len(last) - len(end)]
+    return last
+
+
+def _gender_of(name: str) -> str | None:
+    if not is_cyrillic(name):
+        return None
+    last = name.split()[-1]
+    if FEMININE.search(last):
+        return "f"
+    if re.search(r"(?:ов|ев|ин|ий|ский|ян)$", last):
+        return "m"
+    return None
+
+
+def ru_verb_gender(cue_text: str) -> str | None:
+    w = cue_text.split()[0].lower()
+    if re.search(r"(?:ла|лась)$", w):
+        return "f"
+    if re.search(r"(?:ли|лись)$", w):
+        return "p"
+    if re.search(r"(?:л|лся)$", w):
+        return "m"
+    return None
