@@ -119,7 +119,8 @@ def test_unattributed_quote_paragraph_takes_current_speaker(extract):
 
 def test_quoted_as_saying_credits_the_quoted_person(extract):
     recs = extract("TASS quoted Lavrov as saying that the talks would continue next week.\n", published="2024-01-05")
-    assert by_quote(recs, "talks would continue")["speaker"] == "Lavrov"
+    r = by_quote(recs, "talks would continue")   # the dictionary's canonical name and id
+    assert r["speaker"] == "Sergey Lavrov" and r["actor_id"] == "person:sergey-lavrov"
     recs = extract("Maria Zakharova was quoted by RIA Novosti as saying that Baku must stop the provocations.\n",
                    published="2024-01-05")
     assert by_quote(recs, "Baku must stop")["speaker"] == "Maria Zakharova"
@@ -137,7 +138,7 @@ def test_colon_headline(extract):
     recs = extract("Zakharova: “Baku must stop the provocations”\n\nThe diplomat spoke on Monday.\n",
                    published="2024-01-05")
     r = by_quote(recs, "Baku must stop the provocations")
-    assert r["kind"] == "direct" and r["speaker"] == "Zakharova"
+    assert r["kind"] == "direct" and r["speaker"] == "Maria Zakharova" and r["speaker_mention"] == "Zakharova"
     assert extract("Note: this line is only an editor's remark\n\nBody text.\n", published="2024-01-05") == []
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -54,5 +55,17 @@ class Actor:
         return None
 
 
+_CYR_LATIN = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+                      ["a", "b", "v", "g", "d", "e", "yo", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r",
+                       "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"]))
+
+
 def slug(s: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
+    """An id part: lower case ASCII, Cyrillic transliterated, accents dropped ("Иван Петров" ->
+    "ivan-petrov", "Stéphane Séjourné" -> "stephane-sejourne"); other scripts kept as letters."""
+    low = "".join(_CYR_LATIN.get(ch, ch) for ch in s.lower())
+    ascii_ = unicodedata.normalize("NFKD", low).encode("ascii", "ignore").decode()
+    out = re.sub(r"[^a-z0-9]+", "-", ascii_).strip("-")
+    if not out:   # Armenian, Georgian, Arabic ... names: keep their letters
+        out = re.sub(r"[\W_]+", "-", low).strip("-")
+    return out

@@ -138,16 +138,32 @@ def actors_list(
 def actors_show(ctx: typer.Context, actor_id: Annotated[str, typer.Argument(help="Actor id or any name.")],
                 db: DbOpt = None, json_: JsonOpt = False) -> None:
     """One actor with aliases, roles and its statement counts (as speaker and as target) in the database."""
+    from ..actors import Actor
+
     ix = _index()
     a = ix.get(actor_id) or ix.resolve(actor_id)
+    try:
+        store = open_store(ctx, db)
+    except (typer.Exit, Exception):
+        store = None
+    if a is None and store is not None:
+        # an automatic actor (an unknown speaker the resolve stage named): known from its statements
+        try:
+            rows = store.statements(actor=actor_id, limit=1)
+        except Exception:
+            rows = []
+        if rows:
+            r = rows[0]
+            a = Actor(id=r["actor_id"], name=r.get("speaker") or r["actor_id"], type=r.get("actor_type") or "",
+                      country=r.get("country"), sector=r.get("sector"), origin="auto")
     if a is None:
         raise fail(f"unknown actor: {actor_id}")
     counts = {}
     try:
-        store = open_store(ctx, db)
-        counts = {"as_speaker": store.count_statements(actor=a.id),
-                  "as_target": store.count_statements(target=a.id if a.type != "country" else a.country)}
-    except (typer.Exit, Exception):
+        if store is not None:
+            counts = {"as_speaker": store.count_statements(actor=a.id),
+                      "as_target": store.count_statements(target=a.id if a.type != "country" else a.country)}
+    except Exception:
         counts = {}
     d = {**a.to_dict(), "statements": counts}
     if json_:
@@ -155,7 +171,7 @@ def actors_show(ctx: typer.Context, actor_id: Annotated[str, typer.Argument(help
         return
     c = console()
     c.print(f"[bold]{escape(a.name)}[/]  {escape(a.id)}  ({a.type}{', ' + a.country if a.country else ''}"
-            f"{', ' + a.sector if a.sector else ''})")
+            f"{', ' + a.sector if a.sector else ''}{', automatic' if a.origin == 'auto' else ''})")
     if a.aliases:
         c.print("aliases: " + escape("; ".join(a.aliases)))
     if a.metonyms:

@@ -1,6 +1,7 @@
 """Turn NLP candidates into resolved ``Statement`` records: speaker actor, date, targets, negation."""
 from __future__ import annotations
 
+from ..actors import ActorIndex, actor_index
 from ..lexicon import lexicon
 from ..models import Document, Statement
 from ..nlp.candidates import Candidate, Mention
@@ -25,11 +26,14 @@ def _attribution_text(c: Candidate, text: str, quotes_mask: list[tuple[int, int]
 
 
 def build_statements(cands: list[Candidate], mentions: list[Mention], document: Document,
-                     quote_spans: list[tuple[int, int]] | None = None) -> list[Statement]:
+                     quote_spans: list[tuple[int, int]] | None = None,
+                     index: ActorIndex | None = None) -> list[Statement]:
+    """``index``: the actor dictionary (default: shipped + user files, loaded once per process)."""
     lex = lexicon()
     text = document.text
     pub = parse_iso(document.published)
-    resolver = SpeakerResolver(mentions, text, lex)
+    index = index or actor_index()
+    resolver = SpeakerResolver(mentions, text, lex, index=index, date=pub.isoformat() if pub else None)
     quote_spans = quote_spans or []
     out: list[Statement] = []
     resolved: dict[int, object] = {}
@@ -49,7 +53,7 @@ def build_statements(cands: list[Candidate], mentions: list[Mention], document: 
             s.country, s.sector = actor.country, actor.sector
         if own is not None:
             s.date, s.date_basis = own[0].isoformat(), own[1]
-        s.targets, s.target_actors = targets(c, text, s.country, lex)
+        s.targets, s.target_actors = targets(c, text, s.country, index)
         conf = HOW_CONFIDENCE.get(c.how, 0.6)
         if c.speaker_label == "PRON" or (c.speaker_text or "").lower().startswith("the "):
             conf -= 0.1

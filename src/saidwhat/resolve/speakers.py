@@ -1,6 +1,11 @@
 """Resolve speaker mentions to actors across a document: full names from surnames and misspellings,
 pronouns, role nouns ("the spokesperson", "the ministry", "the statement"), metonyms ("Moscow",
-"Official Moscow", "the Kremlin") to a government actor. Plain data in, plain data out.
+"Official Moscow", "the Kremlin") and offices ("Russia's foreign ministry spokesperson").
+
+The actor dictionary (``saidwhat.actors``) is the one source of actor ids: a mention it knows becomes
+its actor (with the office holder on the publication date); an unknown speaker becomes an automatic
+actor (``person:<slug>``, ``org:<slug>``, ``group:<slug>``) with the country and role the text gives.
+Plain data in, plain data out.
 """
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from ..actors import ActorIndex, actor_index
+from ..actors.model import Actor as DictActor
 from ..lexicon import Lexicon, lexicon
 from ..nlp.candidates import Candidate, Mention
 
@@ -19,41 +26,86 @@ DETS = re.compile(r"^(the|a|an|this|that|these|those)\s+", re.IGNORECASE)
 
 @dataclass
 class Actor:
+    """A speaker as resolved in one document (the dictionary's actors are never modified)."""
     id: str
     name: str
     type: str                 # person | organization | country | group
     country: str | None = None
     sector: str | None = None
     roles: list[str] = field(default_factory=list)
+    origin: str = "auto"      # dictionary | auto
 
 
-def slug(s: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
+def from_dictionary(d: DictActor, ix: ActorIndex, date: str | None = None) -> Actor:
+    """A document-level copy of a dictionary actor; a person's sector follows the role held on ``date``
+    (Medvedev: HEAD_OF_STATE in 2010, GOV in 2015)."""
+    sector = d.sector
+    roles = [r.title for r in d.roles if r.holds_on(date)] if d.type == "person" else []
+    if roles:
+        sector = ix.office_sector(roles[0]) or sector
+    return Actor(id=d.id, name=d.name, type=d.type, country=d.country, sector=sector, roles=roles,
+                 origin="dictionary")
+
+
+def auto_actor(name: str, type: str, ix: ActorIndex, country: str | None = None,
+               sector: str | None = None, role: str | None = None) -> Actor:
+    """An automatic actor for an unknown speaker, with the dictionary's id scheme."""
+    a = ix.auto(name, type=type, country=country, sector=sector, register=False)
+    return Actor(id=a.id, name=a.name, type=a.type, country=country, sector=sector,
+                 roles=[role] if role else [])
 
 
 class PersonRegistry:
-    """Persons named in one document; surnames and misspellings map to the full name."""
+    """Persons named in one document; surnames, misspellings and case forms map to one actor."""
 
-    def __init__(self, mentions: list[Mention], lex: Lexicon):
+    def __init__(self, mentions: list[Mention], lex: Lexicon, ix: ActorIndex | None = None,
+                 date: str | None = None):
         self.lex = lex
+        self.ix = ix or actor_index()
+        self.date = date
         self.people: list[Actor] = []
         full = [m for m in mentions if m.label == "PERSON" and len(m.text.split()) >= 2]
         for m in full + [m for m in mentions if m.label == "PERSON" and len(m.text.split()) < 2]:
             self.add(m)
 
+    def dictionary(self, name: str) -> DictActor | None:
+        """The dictionary person a name denotes (exact, case form, transliteration or misspelling)."""
+        hit = self.ix.lookup(name)
+        if hit is not None:
+            return hit[0] if hit[0].type == "person" else None
+        d = self.ix.resolve(name, date=self.date)
+        return d if d is not None and d.type == "person" else None
+
+    def adopt(self, d: DictActor) -> Actor:
+        """The document's actor for a dictionary person (one object per person per document)."""
+        for a in self.people:
+            if a.id == d.id:
+                return a
+        a = from_dictionary(d, self.ix, self.date)
+        self.people.append(a)
+        return a
+
     def add(self, m: Mention) -> Actor | None:
         name = _clean_name(m.text)
-        if not name or self.lex.lookup(name):
+        if not name:
             return None
+        hit = self.ix.lookup(name)
+        if hit is not None and hit[0].type != "person":
+            return None          # a place or organization tagged as a person
         a = self.find(name)
         if a is None:
-            a = Actor(id="person:" + slug(name), name=name, type="person")
-            self.people.append(a)
+            d = self.dictionary(name)
+            if d is not None:
+                a = self.adopt(d)
+            else:
+                a = auto_actor(name, "person", self.ix)
+                self.people.append(a)
         if m.role:
             if m.role not in a.roles:
                 a.roles.append(m.role)
-            a.country = a.country or m.role_country
-            a.sector = a.sector or _sector_of(m.role, self.lex)
+            if a.origin == "auto":   # the dictionary knows its persons better than one phrase
+                a.country = a.country or m.role_country or _country_in(m.role, self.ix)
+                a.sector = a.sector or _sector_of(m.role, self.lex)
         return a
 
     def find(self, name: str) -> Actor | None:
@@ -72,7 +124,15 @@ class PersonRegistry:
                 s = 100.0 if alast == last else fuzz.ratio(alast, last)
                 if s > score:
                     best, score = a, s
-        return best if score >= 80 else None
+        if score >= 80:
+            return best
+        # another spelling, script or case form of a dictionary person already in the document
+        d = self.dictionary(name)
+        if d is not None:
+            for a in self.people:
+                if a.id == d.id:
+                    return a
+        return None
 
 
 FEMALE_ROLES = ("spokeswoman", "ms.", "mrs.", "madam", "chairwoman", "congresswoman")
@@ -90,9 +150,9 @@ def gender_of(a: "Actor", lex: Lexicon) -> str | None:
     if len(parts) >= 2 and parts[0].lower() in lex.first_names:
         return lex.first_names[parts[0].lower()]
     last = parts[-1].lower() if parts else ""
-    if last.endswith(("ova", "eva", "ina", "skaya", "aya")):
+    if last.endswith(("ova", "eva", "ina", "skaya", "aya", "ова", "ева", "ина", "ская", "ая")):
         return "f"
-    if last.endswith(("ov", "ev", "sky", "skiy")):
+    if last.endswith(("ov", "ev", "sky", "skiy", "ов", "ев", "ин", "ский")):
         return "m"
     return None
 
@@ -124,16 +184,27 @@ def _role_key(text: str, lex: Lexicon) -> str | None:
     return None
 
 
-def country_actor(iso3: str, lex: Lexicon) -> Actor:
-    c = lex.countries[iso3]
-    return Actor(id=iso3, name=c.name, type="country", country=iso3, sector="GOV")
+def _country_word(w: str, ix: ActorIndex) -> str | None:
+    """The country a word names: a country, its capital or seat ("Kremlin"), or a demonym."""
+    hit = ix.lookup(w)
+    if hit is None:
+        return None
+    a, how = hit
+    if a.type == "country" or (how == "metonym" and a.country):
+        return a.country
+    return None
 
 
-def org_actor(oid: str, lex: Lexicon) -> Actor:
-    o = lex.orgs[oid]
-    return Actor(id="org:" + oid, name=o.name, type="organization", country=o.country, sector=o.sector)
+def _country_in(text: str, ix: ActorIndex) -> str | None:
+    words = re.findall(r"[\w\-\.]+(?:[\u2019']s)?", text)
+    for i, w in enumerate(words):
+        iso = (_country_word(" ".join(words[i:i + 2]), ix) if i + 1 < len(words) else None) or _country_word(w, ix)
+        if iso:
+            return iso
+    return None
 
 
+# role nouns that name a government body: resolved through the dictionary's offices for the country
 ROLE_TITLES = {"foreign ministry": "Foreign Ministry", "foreign affairs ministry": "Foreign Ministry",
                "ministry of foreign affairs": "Foreign Ministry", "defense ministry": "Defense Ministry",
                "defence ministry": "Defense Ministry", "ministry of defense": "Defense Ministry",
@@ -146,12 +217,23 @@ ROLE_TITLES = {"foreign ministry": "Foreign Ministry", "foreign affairs ministry
 
 
 class SpeakerResolver:
-    def __init__(self, mentions: list[Mention], text: str, lex: Lexicon | None = None):
+    def __init__(self, mentions: list[Mention], text: str, lex: Lexicon | None = None,
+                 index: ActorIndex | None = None, date: str | None = None):
         self.lex = lex or lexicon()
+        self.ix = index or actor_index()
+        self.date = date            # the publication date: who held an office then
         self.text = text
         self.mentions = mentions
-        self.people = PersonRegistry(mentions, self.lex)
+        self.people = PersonRegistry(mentions, self.lex, self.ix, date)
         self.history: list[tuple[int, Actor]] = []   # (position, actor) of resolved speakers
+
+    # dictionary ------------------------------------------------------------------------------
+    def actor(self, d: DictActor) -> Actor:
+        return self.people.adopt(d) if d.type == "person" else from_dictionary(d, self.ix, self.date)
+
+    def country_actor(self, iso3: str) -> Actor | None:
+        d = self.ix.get(iso3)
+        return self.actor(d) if d is not None else None
 
     # most recent actors ------------------------------------------------------------------
     def last(self, pos: int, pred) -> Actor | None:
@@ -173,9 +255,7 @@ class SpeakerResolver:
             return a.country
         m = self.last_mention(pos, {"GPE", "NORP"})
         if m:
-            hit = self.lex.lookup(m.text)
-            if hit and hit[0] == "country":
-                return hit[1]
+            return _country_word(m.text, self.ix)
         return None
 
     # resolution -----------------------------------------------------------------------------
@@ -200,12 +280,18 @@ class SpeakerResolver:
             a = self.people.find(name)
             if a is not None:
                 return a
-        hit = self.lex.lookup(text)
-        if hit:
-            return country_actor(hit[1], self.lex) if hit[0] == "country" else org_actor(hit[1], self.lex)
+        # a name, alias, case form or metonym the dictionary knows ("Official Moscow", "the Kremlin")
+        hit = self.ix.lookup(text)
+        if hit is not None:
+            return self.actor(hit[0])
         a = self.people.find(text) if text[:1].isupper() and not DETS.match(text) else None
         if a is not None:
             return a
+        # an office with its country or seat in the mention ("Russia's foreign ministry spokesperson",
+        # "the Kremlin spokesman", "МИД России", "the spokeswoman of the Russian foreign ministry")
+        d = self.ix.resolve(text, date=self.date, fuzzy=False)
+        if d is not None:
+            return self.actor(d)
         role = _role_key(text, self.lex)
         country = self._country_in_mention(text, pos)
         if role is not None:
@@ -216,14 +302,18 @@ class SpeakerResolver:
                 if same is not None:
                     return same
             if kind == "person" and _plural(text):
-                name = DETS.sub("", text)
-                return Actor(id=f"group:{slug(name)}", name=name, type="group", country=country, sector=sector)
+                return auto_actor(DETS.sub("", text), "group", self.ix, country=country, sector=sector)
             if kind == "person":
                 fits = lambda a: a.type == "person" and (country is None or a.country in (None, country))  # noqa: E731
                 same = (self.last(pos, lambda a: fits(a) and any(role in r.lower() for r in a.roles))
                         or self.last(pos, fits))
                 if same is not None:
                     return same
+                # the holder of the office in the country the text is about ("the foreign minister")
+                d = self.ix.resolve(text, context_country=country or self.context_country(pos),
+                                    date=self.date, fuzzy=False)
+                if d is not None and d.type == "person":
+                    return self.actor(d)
             elif role == "statement" and country is None:
                 prev = self._issuer_of_statement(pos) or self.last(pos, lambda a: a.type in ("organization", "country"))
                 if prev is not None:
@@ -233,27 +323,48 @@ class SpeakerResolver:
                 if prev is not None:
                     return prev
             elif role in ("government", "side", "authorities") and country is not None:
-                return country_actor(country, self.lex)
+                found = self.country_actor(country)
+                if found is not None:
+                    return found
             elif role in ROLE_TITLES:
+                ctx = country or self.context_country(pos)
+                office = self._office(text, role, sector, ctx) if ctx else None
                 if country is None:
                     prev = self.last(pos, lambda a: a.type == "organization" and a.sector == sector)
-                    if prev is not None:
+                    # the body that spoke before, unless the text names another body of its country
+                    # ("the foreign ministry said … the embassy said")
+                    if prev is not None and not (office is not None and prev.country == office.country
+                                                 and prev.id != office.id):
                         return prev
-                    country = self.context_country(pos)
-                if country is not None:
-                    cname = self.lex.countries[country]
-                    adj = cname.adjectives[0] if cname.adjectives else cname.name
-                    name = f"{adj} {ROLE_TITLES[role]}"
-                    return Actor(id=f"org:{country}-{sector}", name=name, type="organization",
-                                 country=country, sector=sector)
+                if office is not None:
+                    return office
         if c.speaker_label == "PERSON" or (text[:1].isupper() and len(text.split()) <= 4 and c.speaker_label != "NOUN"):
             name = _clean_name(text)
             if name:
-                return Actor(id="person:" + slug(name), name=name, type="person", country=country)
+                d = self.people.dictionary(name)
+                if d is not None:
+                    return self.actor(d)
+                return auto_actor(name, "person", self.ix, country=country,
+                                  sector=self.lex.roles[role][0] if role else None)
         name = DETS.sub("", text)
-        kind = "group" if low.endswith("s") and not low.endswith("ss") else "organization"
-        return Actor(id=f"{kind}:{slug(name)}", name=name, type=kind, country=country,
-                     sector=self.lex.roles[role][0] if role else None)
+        head = (c.speaker_head or low.split()[-1]).lower()
+        kind = ("group" if c.speaker_label != "ORG" and head.endswith("s") and not head.endswith("ss")
+                else "organization")
+        return auto_actor(name, kind, self.ix, country=country, sector=self.lex.roles[role][0] if role else None)
+
+    def _office(self, text: str, role: str, sector: str, country: str) -> Actor:
+        """A government body of ``country`` named by a role noun ("the foreign ministry")."""
+        d = self.ix.resolve(text, context_country=country, date=self.date, fuzzy=False)
+        if d is not None and d.type == "organization" and d.country == country:
+            return self.actor(d)
+        d = self.ix.get(f"org:{country}-{sector}")
+        if d is not None:
+            return self.actor(d)
+        c = self.ix.get(country)
+        cname = c.name if c is not None else country
+        adj = c.adjectives[0] if c is not None and c.adjectives else cname
+        return Actor(id=f"org:{country}-{sector}", name=f"{adj} {ROLE_TITLES[role]}", type="organization",
+                     country=country, sector=sector)
 
     def _issuer_of_statement(self, pos: int) -> Actor | None:
         """"the statement said": whoever the text last said issued a statement."""
@@ -265,11 +376,7 @@ class SpeakerResolver:
     def _country_in_mention(self, text: str, pos: int) -> str | None:
         if re.search(r"\bthe country'?s?\b|\bits\b", text.lower().replace("\u2019", "'")):
             return self.context_country(pos)
-        for w in re.findall(r"[\w\-\.]+(?:[\u2019']s)?", text):
-            hit = self.lex.lookup(w)
-            if hit and hit[0] == "country":
-                return hit[1]
-        return None
+        return _country_in(text, self.ix)
 
     def _last_person(self, pos: int, pronoun: str = "") -> Actor | None:
         """he/she: the later of the last person who spoke and the last person who was the subject
@@ -295,7 +402,7 @@ class SpeakerResolver:
         m = self.last_mention(pos, {"GPE", "ORG"})
         if m is None:
             return None
-        hit = self.lex.lookup(m.text)
-        if hit:
-            return country_actor(hit[1], self.lex) if hit[0] == "country" else org_actor(hit[1], self.lex)
+        hit = self.ix.lookup(m.text)
+        if hit is not None and hit[0].type != "person":
+            return self.actor(hit[0])
         return None
