@@ -1,6 +1,6 @@
 """Scale benchmark for saidwhat.link (issue 6): synthetic reports of the same utterances.
 
-    python bench/link_scale.py [--sizes 10000 30000 100000] [--seed 7]
+    python bench/link_scale.py [--sizes 10000 30000 100000] [--seed 7] [--store [--batch 500]]
 
 A few hundred speakers (pairs of them share a country/sector block, like a spokesperson and her
 ministry), utterances spread over a year, each reported 1-8 times as the full direct quote, a partial
@@ -8,6 +8,12 @@ quote, a rewording or an indirect rendering, published 0-2 days later. Prints th
 pairwise F1 against the synthetic truth, and time(largest)/time(smallest) (near-linear: ~size ratio).
 With a fixed 300 speakers over one year, block density (candidates per statement) grows with the
 size; ``--scale-speakers`` keeps it constant.
+
+``--store``: the product path instead: the statements (one short document each) are written to a
+fresh SQLite database by ``Store.add_results`` in batches of ``--batch`` statements, each batch
+linked incrementally in its transaction (candidates loaded by block from the database) and its
+documents checked for near duplicates; prints the write+link time and, for comparison, the same
+writes with linking off (``Store(link=False)``).
 """
 from __future__ import annotations
 
@@ -75,16 +81,54 @@ def _iso(day: int) -> str:
     return _date.fromordinal(START + day).isoformat()
 
 
+def store_run(sts: list[dict], batch: int, link: bool) -> tuple[float, dict]:
+    import tempfile
+    from pathlib import Path
+
+    from saidwhat.models import Document, DocResult, Statement
+    from saidwhat.store import Store
+
+    fields = set(Statement.__dataclass_fields__)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(str(Path(tmp) / "bench.db"), link=link)
+        t0 = time.perf_counter()
+        for i in range(0, len(sts), batch):
+            results = []
+            for s in sts[i:i + batch]:
+                text = f"{s['outlet']} report. {s['speaker']} said: {s['quote']}"
+                doc = Document(id=s["doc_id"], source=s["doc"], text=text, published=s["published"],
+                               outlet=s["outlet"], language="en")
+                st = {k: v for k, v in s.items() if k in fields}
+                st["end"] = st["start"] + len(st["quote"])
+                results.append(DocResult(doc, [Statement(**st)]))
+            store.add_results(results)
+        dt = time.perf_counter() - t0
+        assign = {r["id"]: r["cluster_id"] for r in store.iter_statements()} if link else {}
+        store.close()
+    return dt, assign
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 30_000, 100_000])
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--scale-speakers", action="store_true",
                     help="300 speakers per 10k statements (constant block density) instead of 300 in all")
+    ap.add_argument("--store", action="store_true", help="write + link through Store.add_results")
+    ap.add_argument("--batch", type=int, default=500, help="statements per write batch (--store)")
     a = ap.parse_args()
     times = {}
     for n in a.sizes:
         sts, truth = synth(n, a.seed, 300 * n // 10_000 if a.scale_speakers else 300)
+        if a.store:
+            plain, _ = store_run(sts, a.batch, link=False)
+            dt, assign = store_run(sts, a.batch, link=True)
+            times[n] = dt
+            sc = pairwise_scores(assign, truth)
+            print(f"n={n:>7}  write+link {dt:7.2f} s  (write only {plain:6.2f} s, linking "
+                  f"{dt - plain:6.2f} s)  P={sc['precision']:.3f} R={sc['recall']:.3f} "
+                  f"F1={sc['f1']:.3f}", flush=True)
+            continue
         t0 = time.perf_counter()
         lk = Linker(window_days=3)
         lk.add(sts)

@@ -97,6 +97,7 @@ class Statement:
     event_confidence: float | None = None
     event_reason: str | None = None
     id: str = ""
+    cluster_id: str | None = None    # the utterance this statement reports (set by linking at store time)
 
     def __post_init__(self) -> None:
         if not self.id:

@@ -104,6 +104,92 @@ def timeline_lines(rows: list[dict], console: Console) -> None:
         console.print(Text("no statements", style="dim"))
 
 
+def utterance_lines(rows: list[dict], console: Console) -> None:
+    """One line per utterance (cluster): date, speaker, event type, targets, canonical text,
+    number of reports and the first outlet."""
+    for row in rows:
+        line = Text()
+        line.append(f"{row.get('date') or '????-??-??':<10}  ", style="bold")
+        line.append(_speaker(row), style="cyan")
+        line.append(f"  [{row.get('event_type') or '-'}]", style="dim")
+        if row.get("targets"):
+            line.append(f"  → {_targets(row)}", style="green")
+        if row.get("negated"):
+            line.append("  " + NEGATED, style="bold red")
+        line.append("  " + truncate(row.get("canonical_text")))
+        n = row.get("n_reports") or 1
+        line.append(f"  {n} report{'s' if n != 1 else ''}, first {row.get('first_outlet') or '?'}",
+                    style="yellow")
+        line.append(f"  ({row.get('id')})", style="dim")
+        console.print(line, overflow="fold")
+    if not rows:
+        console.print(Text("no statements", style="dim"))
+
+
+def clusters_table(rows: list[dict], console: Console) -> None:
+    """Clusters: id, date, speaker, event, reports/outlets, first outlet, canonical text."""
+    table = Table(header_style="bold")
+    table.add_column("cluster", style="dim", no_wrap=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("speaker", style="cyan", max_width=22)
+    table.add_column("event", max_width=10)
+    table.add_column("reports", justify="right")
+    table.add_column("first outlet", max_width=18)
+    table.add_column("canonical text", ratio=1)
+    for row in rows:
+        table.add_row(_cell(row.get("id")), _cell(row.get("date")), _cell(_speaker(row)),
+                      _cell(row.get("event_type")),
+                      _cell(f"{row.get('n_reports')} / {row.get('n_outlets')}"),
+                      _cell(row.get("first_outlet")), _cell(truncate(row.get("canonical_text"), 70)))
+    console.print(table)
+    if not rows:
+        console.print(Text("no clusters", style="dim"))
+
+
+def cluster_reports(cluster: dict, console: Console) -> None:
+    """Every report of one utterance side by side: outlet, published, statement date, kind,
+    language and the wording each used; the first report marked."""
+    head = Text()
+    head.append(f"cluster {cluster.get('id')}", style="bold")
+    head.append(f"  {_speaker(cluster)}  {cluster.get('date') or 'undated'}", style="cyan")
+    if cluster.get("event_type"):
+        head.append(f"  [{cluster['event_type']}]", style="dim")
+    n = cluster.get("n_reports") or 0
+    head.append(f"  {n} report{'s' if n != 1 else ''} in {cluster.get('n_outlets') or 0} outlet(s)")
+    console.print(head)
+    console.print(Text("canonical: ", style="bold") + Text(cluster.get("canonical_text") or ""))
+    table = Table(header_style="bold")
+    table.add_column("", no_wrap=True)
+    table.add_column("outlet", max_width=20)
+    table.add_column("published", no_wrap=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("lang", no_wrap=True)
+    table.add_column("wording", ratio=1)
+    table.add_column("statement", style="dim", no_wrap=True)
+    for r in cluster.get("reports") or []:
+        mark = Text("first", style="bold green") if r.get("first") else Text("")
+        if r.get("near_dup_of"):
+            mark.append("copy", style="yellow")
+        wording = Text()
+        if r.get("negated"):
+            wording.append(NEGATED + " ", style="bold red")
+        wording.append(" ".join((r.get("quote") or "").split()))
+        table.add_row(mark, _cell(r.get("outlet") or r.get("doc")), _cell(r.get("published")),
+                      _cell(r.get("date")), _cell(r.get("kind")), _cell(r.get("language")), wording,
+                      _cell(r.get("id")))
+    console.print(table)
+
+
+def link_summary(counts: dict, console: Console) -> None:
+    line = Text()
+    for key in ("linked", "merged", "near_duplicates", "statements", "pending", "clusters",
+                "multi_report_clusters"):
+        if key in counts:
+            line.append(key.replace("_", " ") + " ", style="bold").append(f"{counts[key]}  ")
+    console.print(line)
+
+
 def errors_table(rows: list[dict], console: Console) -> None:
     table = Table(header_style="bold")
     for col in ("reason", "source", "count", "last_seen", "message"):

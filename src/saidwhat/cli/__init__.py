@@ -3,7 +3,8 @@
 - ``common``: option types, console/error helpers, database and settings plumbing;
 - ``run``: ingest, extract, demo (the commands that run the extractor);
 - ``query``: statements, show, search, timeline, export, errors, stats (reading the store);
-- ``evaluate``: the ``eval`` group (statements gold, PolNeAR).
+- ``evaluate``: the ``eval`` group (statements gold, PolNeAR, links);
+- ``link``: link, cluster, clusters (same-utterance clusters, near-duplicate documents).
 
 Heavy imports (spaCy, the pipeline, SQLAlchemy, pyarrow) happen inside the commands that need them,
 so `saidwhat --help`, `statements`, `search` ... start fast.
@@ -42,6 +43,8 @@ app.add_typer(eval_app, name="eval")
 __import__("saidwhat.cli.code", fromlist=["register"]).register(app)  # code, actors (issue 5)
 app.command()(__import__(f"{__name__}.serve", fromlist=["serve"]).serve)  # saidwhat serve (web UI)
 app.add_typer(db_app, name="db")
+for _command in __import__(f"{__name__}.link", fromlist=["COMMANDS"]).COMMANDS:  # issue 6
+    app.command()(_command)
 
 
 def main() -> None:

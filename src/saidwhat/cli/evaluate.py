@@ -40,6 +40,8 @@ EVAL_HELP = (
     "(same as saidwhat eval statements GOLD.jsonl ...).\n\n"
     "saidwhat eval polnear FILE.jsonl [--docs N] [--json] [--pred-out PRED.jsonl]: "
     "PolNeAR documents (source, cue and content spans).\n\n"
+    "saidwhat eval links GOLD.jsonl [--docs DIR] [--db PATH] [--json]: pairwise precision/recall/F1 "
+    "of same-utterance links (statement clusters).\n\n"
     "A first argument that is not a subcommand name is read as the statements gold file "
     "(write ./polnear for a gold file named polnear)."
 )
@@ -103,6 +105,40 @@ def polnear(
         write_json(result)
     else:
         sys.stdout.write(format_polnear(result) + "\n")
+
+
+@eval_app.command("links")
+def links(
+    gold: Annotated[Path, typer.Argument(
+        exists=True, dir_okay=False,
+        help="Gold JSONL: one line per annotated statement, {\"doc\": FILE NAME, \"quote\": TEXT, "
+             "\"cluster\": LABEL} or {\"statement_id\": ID, \"cluster\": LABEL}.")],
+    docs: Annotated[Optional[list[Path]], typer.Option(
+        "--docs", exists=True, file_okay=False,
+        help="Folder with the gold's documents (repeatable; default: the gold file's folder).")] = None,
+    db: Annotated[Optional[str], typer.Option(
+        "--db", help="Score this database's clusters instead of ingesting the documents.")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Pairwise precision/recall/F1 of same-utterance links (statement clusters) against a gold.
+
+    Gold format (JSONL; '#' lines are comments): each line names a statement, by "statement_id",
+    or by "doc" (the document's file name) and "quote" (its words; matched to that document's
+    statements by normalised text, else by the most overlapping one, at least half the words), and
+    gives it a "cluster" label. Statements with the same label report the same utterance; a label
+    used once marks a statement checked to have no other report. Pairs are counted over the
+    annotated statements only; a line that matches no statement costs recall.
+    """
+    from ..link.evaluate import evaluate_links, format_scores
+
+    try:
+        result = evaluate_links(gold, docs or [], db, Settings())
+    except Exception as exc:
+        raise fail(f"eval links failed: {type(exc).__name__}: {exc}")
+    if json_:
+        write_json(result)
+    else:
+        sys.stdout.write(format_scores(result) + "\n")
 
 
 # issue 5: `saidwhat eval plover FILE [--json] [--cv K]` (event coding; the command lives in cli/code.py)

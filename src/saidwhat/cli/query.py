@@ -68,18 +68,22 @@ def search(
 def timeline(
     ctx: typer.Context,
     actor: Annotated[str, typer.Argument(help="Speaker, mention or actor id (substring).")],
-    db: DbOpt = None, since: SinceOpt = None, until: UntilOpt = None,
+    db: DbOpt = None, since: SinceOpt = None, until: UntilOpt = None, event: EventOpt = None,
     format: Annotated[LineFormat, typer.Option("--format", "-f")] = LineFormat.table,
+    json_: JsonOpt = False,
 ) -> None:
-    """What one actor said over time: one line per statement, in date order."""
+    """What one actor said over time: one line per utterance (reports of the same words are one
+    line): date, event type, targets, canonical text, number of reports, first outlet."""
     from .. import render
 
     with open_store(ctx, db) as store:
-        rows = store.timeline(actor, since=since, until=until)
-    if format == LineFormat.jsonl:
+        rows = store.utterances(actor, since=since, until=until, event=event)
+    if json_:
+        write_json(rows)
+    elif format == LineFormat.jsonl:
         render.write_jsonl(rows, sys.stdout)
     else:
-        render.timeline_lines(rows, console())
+        render.utterance_lines(rows, console())
 
 
 def export(

@@ -62,3 +62,32 @@ def near_duplicates(docs: list[dict], threshold: float = 0.8, num_perm: int = 12
         rank[did] = i
         lsh.insert(did, mh)
     return out
+
+
+# --- LSH bands kept in the store (incremental near-duplicate detection) -------------------------
+
+_PERMS: dict = {}
+BANDS, ROWS = 20, 5  # 100 permutations; a pair at Jaccard 0.8 shares a band with p > 0.999,
+#                      at 0.7 with p ~ 0.97, at 0.3 with p ~ 0.05 (then verified exactly)
+
+
+def band_keys(sh: set[str], bands: int = BANDS, rows: int = ROWS) -> list[str]:
+    """The LSH band keys of a shingle set: ``bands`` strings; two documents that share one are
+    near-duplicate candidates. Deterministic (fixed MinHash seed)."""
+    import hashlib
+
+    if not sh:
+        return []
+    n = bands * rows
+    if n not in _PERMS:  # the seeded permutations, drawn once (drawing them is most of the cost)
+        tmpl = MinHash(num_perm=n, seed=1)
+        _PERMS[n] = (tmpl.permutations, tmpl.scheme)
+    m = MinHash(num_perm=n, seed=1, permutations=_PERMS[n][0], scheme=_PERMS[n][1])
+    m.update_batch([s.encode("utf-8") for s in sorted(sh)])
+    hv = m.hashvalues
+    return [f"{i:02d}" + hashlib.blake2b(hv[i * rows:(i + 1) * rows].tobytes(), digest_size=8).hexdigest()
+            for i in range(bands)]
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0

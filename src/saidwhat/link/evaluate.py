@@ -16,6 +16,11 @@ Scoring is over the annotated statements only: a gold pair is two statements wit
 label, a predicted pair two annotated statements with the same predicted cluster id;
 precision = |pred ∩ gold| / |pred|, recall = |pred ∩ gold| / |gold|, F1 their harmonic mean
 (1.0 when both sets are empty).
+
+``saidwhat eval links GOLD [--docs DIR ...] [--db PATH] [--json]`` ingests the documents the gold
+names (searched by file name in the ``--docs`` folders, default the gold file's folder) into a
+temporary database, linking as ingest does, and prints these scores; with ``--db`` it scores an
+existing database's clusters instead.
 """
 from __future__ import annotations
 
@@ -81,3 +86,68 @@ def load_gold(path: str | Path, statements: list[dict] = ()) -> dict[str, str]:
 
 def evaluate(pred: dict[str, str], gold_path: str | Path, statements: list[dict] = ()) -> dict:
     return pairwise_scores(pred, load_gold(gold_path, statements))
+
+
+def gold_documents(gold_path: str | Path) -> list[str]:
+    """The ``doc`` names a gold file uses, in first-seen order."""
+    out: dict[str, None] = {}
+    for line in Path(gold_path).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            doc = json.loads(line).get("doc")
+            if doc:
+                out[str(doc)] = None
+    return list(out)
+
+
+def evaluate_store(store, gold_path: str | Path) -> dict:
+    """Score the clusters stored in ``store`` (``statements.cluster_id``) against a gold file."""
+    sts = list(store.iter_statements())
+    pred = {str(s["id"]): s.get("cluster_id") or str(s["id"]) for s in sts}
+    gold = load_gold(gold_path, sts)
+    out = pairwise_scores(pred, gold)
+    out["unmatched"] = sum(1 for k in gold if k.startswith("unmatched:"))
+    out["gold_clusters"] = len(set(gold.values()))
+    out["statements"] = len(sts)
+    return out
+
+
+def evaluate_links(gold_path: str | Path, docs: list[str | Path] = (), db: str | None = None,
+                   settings=None) -> dict:
+    """``saidwhat eval links``: with ``db``, score that database's clusters; otherwise ingest the
+    gold's documents (found by name in ``docs`` folders, default the gold file's folder) into a
+    fresh temporary database, linking as ingest does, and score that."""
+    import tempfile
+
+    from ..store import Store
+
+    if db:
+        with Store(db) as store:
+            return {**evaluate_store(store, gold_path), "db": db}
+    folders = [Path(d) for d in docs] or [Path(gold_path).resolve().parent]
+    paths, missing = [], []
+    for name in gold_documents(gold_path):
+        hit = next((f / name for f in folders if (f / name).is_file()), None)
+        (paths if hit else missing).append(str(hit) if hit else name)
+    if missing:
+        raise FileNotFoundError(f"gold documents not found in {', '.join(map(str, folders))}: "
+                                + ", ".join(missing))
+    from ..pipeline import ingest
+
+    with tempfile.TemporaryDirectory(prefix="saidwhat-links-") as tmp:
+        with Store(str(Path(tmp) / "links.db")) as store:
+            report = ingest(paths, store, settings)
+            out = evaluate_store(store, gold_path)
+    out["documents"] = report.stored
+    out["skipped"] = report.skipped
+    return out
+
+
+def format_scores(r: dict) -> str:
+    lines = [f"same-utterance links, pairwise over {r['n']} annotated statements "
+             f"({r.get('gold_clusters', '?')} gold clusters, {r.get('unmatched', 0)} unmatched)",
+             f"precision {r['precision']:.3f}  recall {r['recall']:.3f}  F1 {r['f1']:.3f}",
+             f"pairs: tp {r['tp']}  fp {r['fp']}  fn {r['fn']}"]
+    if r.get("skipped"):
+        lines.append("skipped documents: " + ", ".join(f"{k} {v}" for k, v in sorted(r["skipped"].items())))
+    return "\n".join(lines)

@@ -46,3 +46,42 @@ def numbers(toks: list[str]) -> frozenset[str]:
 def names(text: str) -> frozenset[str]:
     """Capitalised words that are not sentence-initial function words (proper names, roughly)."""
     return frozenset(w.lower() for w in _CAP.findall(text or "") if w.lower() not in STOP)
+
+
+# --- names and numbers across languages and scripts (the cross-language rule) -------------------
+
+_CYR = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+                "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya".split()))
+_NAME = re.compile(r"[^\W\d_][\w-]*", re.UNICODE)
+_OPENS = re.compile(r"(?:^|[.!?…]|[.!?…][\s«»“”\"„‘’'()—–-]*)[\s«»“”\"„‘’'()—–-]*$")
+# capitalised function words that open sentences in the languages we link (not names)
+NAME_STOP = frozenset("""
+the a an and but we our i it this that these those there they he she you in on at for if as
+le la les un une des nous notre il elle ils elles on ce cette ces en dans pour par mais et je vous
+der die das ein eine wir unser es sie er und aber
+мы наш наша это этот эта эти он она они вы в на и но я как что если
+""".split())
+
+
+def translit(word: str) -> str:
+    """Latin letters for a word: Cyrillic transliterated (simple scheme), accents dropped."""
+    w = unicodedata.normalize("NFKD", word.lower())
+    w = "".join(c for c in w if not unicodedata.combining(c))
+    return "".join(_CYR.get(c, c) for c in w).replace("_", "").replace("’", "'")
+
+
+def name_words(text: str, raw: bool = False) -> list:
+    """Capitalised words in any script that are not function words (roughly: proper names),
+    transliterated to Latin and lower-cased; ``raw``: (transliterated, as written, opens a
+    sentence) triples, so a caller can drop sentence-initial words it does not know as names."""
+    out = []
+    text = text or ""
+    for m in _NAME.finditer(text):
+        w = m.group()
+        if not w[0].isupper() or len(w) < 3:
+            continue
+        if w.lower() in NAME_STOP:
+            continue
+        t = translit(w).strip("'-")
+        out.append((t, w, bool(_OPENS.search(text[max(0, m.start() - 6):m.start()]))) if raw else t)
+    return out

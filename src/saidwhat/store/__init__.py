@@ -1,7 +1,7 @@
 """The store: documents, statements and ingest errors in SQLite (or PostgreSQL).
 
     store = Store("saidwhat.db")          # a path or a SQLAlchemy URL; migrates to head on open
-    store.add_results(results)            # one transaction, upsert by id
+    store.add_results(results)            # one transaction, upsert by id; links the new statements
     store.statements(speaker="zakharova", target="USA", since="2024-03-01")
     store.search("sanctions")
 
@@ -15,19 +15,26 @@ from typing import Any, Iterable, Iterator
 
 import sqlalchemy as sa
 
+from . import clusters as cl
 from . import queries as q
+from .clusters import LinkOptions
 from .db import is_sqlite, make_engine, migrate
 from .schema import FTS_TABLE
 from .writes import write_errors, write_results
 
-__all__ = ["Store"]
+__all__ = ["Store", "LinkOptions"]
 
 
 class Store:
     """One database. Safe to open many times (migrations are idempotent); write from one process."""
 
-    def __init__(self, db: str, *, migrate_on_open: bool = True) -> None:
+    def __init__(self, db: str, *, migrate_on_open: bool = True, link: bool = True,
+                 link_options: LinkOptions | None = None) -> None:
+        """``link``: link every written batch (near-duplicate documents, statement clusters) in
+        its transaction; off, statements stay pending until ``link()``."""
         self.db = db
+        self.link_on_write = link
+        self.link_options = link_options or LinkOptions()
         self.engine = make_engine(db)
         self.dialect = self.engine.dialect.name
         if migrate_on_open:
@@ -61,12 +68,79 @@ class Store:
     # -- writes -----------------------------------------------------------------------------------
     def add_results(self, results: Iterable[Any]) -> dict[str, int]:
         """Write documents and their statements in ONE transaction. Re-adding a document replaces
-        its statements. Results carrying an ``error`` are recorded as errors, not stored."""
+        its statements. Results carrying an ``error`` are recorded as errors, not stored. Then, in
+        the same transaction, the new documents are checked for near duplicates and the pending
+        statements are linked into clusters (unless the store was opened with ``link=False``)."""
         results = list(results)
         if not results:
             return {"documents": 0, "statements": 0, "errors": 0}
         with self._write() as conn, conn.begin():
-            return write_results(conn, results)
+            counts = write_results(conn, results)
+            if self.link_on_write and counts["documents"]:
+                docs = {}
+                for r in results:
+                    if getattr(r, "error", None) is None:
+                        d = r.document
+                        get = d.get if isinstance(d, dict) else lambda k, d=d: getattr(d, k, None)
+                        docs[get("id")] = {k: get(k) for k in ("id", "text", "published")}
+                counts["near_duplicates"] = cl.mark_near_duplicates(
+                    conn, list(docs.values()), self.link_options.dedup_threshold)
+                counts.update(cl.link_pending(conn, self.link_options))
+            return counts
+
+    # -- linking (issue 6) ------------------------------------------------------------------------
+    def link(self, rebuild: bool = False, batch: int = 500) -> dict[str, int]:
+        """Link what is pending: documents with no near-duplicate check yet, statements with no
+        cluster. ``rebuild``: forget every link first and link the whole database again (same
+        result as linking batch by batch)."""
+        totals = {"near_duplicates": 0, "linked": 0, "merged": 0, "clusters": 0}
+        with self._write() as conn, conn.begin():
+            if rebuild:
+                cl.reset(conn)
+            after = ""
+            while docs := cl.undeduplicated(conn, after, batch):
+                totals["near_duplicates"] += cl.mark_near_duplicates(
+                    conn, docs, self.link_options.dedup_threshold)
+                after = docs[-1]["id"]
+            for k, v in cl.link_pending(conn, self.link_options).items():
+                totals[k] += v
+            totals.update(cl.link_counts(conn))
+        return totals
+
+    def cluster(self, key: str) -> dict[str, Any] | None:
+        """One cluster (by its id or a member statement's id) with every report, first first."""
+        with self._snapshot() as conn:
+            return cl.get_cluster(conn, key)
+
+    def clusters(self, actor: str | None = None, since: str | None = None, until: str | None = None,
+                 event: str | None = None, min_reports: int = 1, limit: int | None = 100,
+                 offset: int = 0) -> list[dict[str, Any]]:
+        """Clusters, one per utterance, in date order (see ``clusters.list_clusters``)."""
+        with self.engine.connect() as conn:
+            return cl.list_clusters(conn, actor=actor, since=since, until=until, event=event,
+                                    min_reports=min_reports, limit=limit, offset=offset)
+
+    def utterances(self, actor: str, since: str | None = None, until: str | None = None,
+                   event: str | None = None) -> list[dict[str, Any]]:
+        """An actor's timeline: one row per utterance (cluster) in date order: date, event type,
+        targets, canonical text, number of reports, first outlet. Statements not linked yet
+        (pending) are shown as utterances of their own."""
+        with self._snapshot() as conn:
+            rows = cl.list_clusters(conn, actor=actor, since=since, until=until, event=event)
+            pending = q.select_statements(self.dialect, speaker=actor, since=since, until=until,
+                                          event=event, limit=None)
+            pending = pending.where(q.S.c.cluster_id.is_(None)).add_columns(
+                q.D.c.outlet, q.D.c.published)
+            extra = [cl.pending_utterance(q.row_to_statement(r)) for r in conn.execute(pending)]
+        if extra:
+            rows = sorted(rows + extra, key=lambda r: (
+                r.get("date") is None, r.get("date") or "", r.get("first_published") or "",
+                r.get("first_doc") or "", r.get("first_start") or 0, r["id"]))
+        return rows
+
+    def link_status(self) -> dict[str, int]:
+        with self._snapshot() as conn:
+            return cl.link_counts(conn)
 
     def add_errors(self, errors: Iterable[Any]) -> int:
         """Record ingest errors; a repeated (source, reason) bumps count and last_seen."""

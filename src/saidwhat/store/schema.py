@@ -25,6 +25,9 @@ documents = sa.Table(
     sa.Column("format", sa.String(16)),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("ingested_at", sa.String(40)),
+    # linking (migration 0004): the earlier document this one nearly duplicates (kept, marked)
+    sa.Column("near_dup_of", sa.String(64)),
+    sa.Index("ix_documents_near_dup_of", "near_dup_of"),
 )
 
 statements = sa.Table(
@@ -61,12 +64,68 @@ statements = sa.Table(
     sa.Column("cameo", sa.String(16)),
     sa.Column("event_confidence", sa.Float),
     sa.Column("event_reason", sa.Text),
+    # linking (migration 0004): the cluster of reports of the same utterance (NULL: not linked
+    # yet, "pending")
+    sa.Column("cluster_id", sa.String(64)),
     sa.Index("ix_statements_speaker", "speaker"),
     sa.Index("ix_statements_actor_id", "actor_id"),
     sa.Index("ix_statements_date", "date"),
     sa.Index("ix_statements_doc_id", "doc_id"),
     sa.Index("ix_statements_country", "country"),
     sa.Index("ix_statements_event_type", "event_type"),
+    sa.Index("ix_statements_cluster_id", "cluster_id"),
+)
+
+# The blocking key of each statement (migration 0004): the linker only compares statements with
+# the same speaker key (``saidwhat.link.speaker_key``) whose days (statement date, else publication
+# date, as a date ordinal) are close. Kept out of ``statements`` so statement records stay as they are.
+link_blocks = sa.Table(
+    "link_blocks",
+    metadata,
+    sa.Column("statement_id", sa.String(64), sa.ForeignKey("statements.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("link_key", sa.Text),
+    sa.Column("link_day", sa.Integer),
+    sa.Index("ix_link_blocks_key_day", "link_key", "link_day"),
+)
+
+# One row per utterance (migration 0004): a summary of its cluster of statements, rewritten when
+# the cluster changes. ``id`` is the id of its first report's statement (earliest published).
+clusters = sa.Table(
+    "clusters",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("speaker_key", sa.Text),
+    sa.Column("speaker", sa.Text),
+    sa.Column("actor_id", sa.Text),
+    sa.Column("date", sa.String(32)),                  # earliest statement date
+    sa.Column("event_type", sa.String(32)),
+    sa.Column("targets", sa.Text, nullable=False, server_default="[]"),    # JSON list
+    sa.Column("canonical_text", sa.Text),              # the longest direct quote (else longest)
+    sa.Column("canonical_statement", sa.String(64)),
+    sa.Column("negated", sa.Boolean, nullable=False, server_default=sa.false()),  # canonical report's
+    sa.Column("first_doc", sa.String(64)),
+    sa.Column("first_outlet", sa.Text),
+    sa.Column("first_published", sa.String(32)),
+    sa.Column("first_start", sa.Integer),
+    sa.Column("n_statements", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("n_reports", sa.Integer, nullable=False, server_default="1"),  # documents
+    sa.Column("n_outlets", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("languages", sa.Text, nullable=False, server_default="[]"),  # JSON list
+    sa.Index("ix_clusters_speaker_key", "speaker_key"),
+    sa.Index("ix_clusters_actor_id", "actor_id"),
+    sa.Index("ix_clusters_date", "date"),
+)
+
+# MinHash LSH bands of each document's shingles (migration 0004): documents sharing a band are
+# near-duplicate candidates, verified by the exact Jaccard of their shingles.
+doc_bands = sa.Table(
+    "doc_bands",
+    metadata,
+    sa.Column("band", sa.String(24), primary_key=True),
+    sa.Column("doc_id", sa.String(64), sa.ForeignKey("documents.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Index("ix_doc_bands_doc_id", "doc_id"),
 )
 
 ingest_errors = sa.Table(

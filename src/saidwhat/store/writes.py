@@ -8,7 +8,7 @@ from typing import Any, Iterable, Mapping
 
 import sqlalchemy as sa
 
-from .schema import JSON_LIST_COLUMNS, documents, ingest_errors, statements
+from .schema import JSON_LIST_COLUMNS, documents, ingest_errors, link_blocks, statements
 
 DOC_COLUMNS = [c.name for c in documents.columns]
 STMT_COLUMNS = [c.name for c in statements.columns]
@@ -103,13 +103,20 @@ def write_results(conn: sa.Connection, results: list[Any]) -> dict[str, int]:
             row["doc_id"] = doc["id"]
             stmts[row["id"]] = row  # the last of two same-id statements wins
     if docs:
-        upsert(conn, documents, list(docs.values()), ["id"], keep=["ingested_at"])
+        from .clusters import link_block, unlink_documents
+
+        upsert(conn, documents, list(docs.values()), ["id"], keep=["ingested_at", "near_dup_of"])
         ids = list(docs)
+        unlink_documents(conn, ids)  # a re-added document's old clusters are linked again
         for i in range(0, len(ids), 500):
             conn.execute(statements.delete().where(statements.c.doc_id.in_(ids[i:i + 500])))
         rows = list(stmts.values())
         for i in range(0, len(rows), 1000):
             upsert(conn, statements, rows[i:i + 1000], ["id"])
+        # the linker's blocking key of each statement (speaker key, day)
+        blocks = [link_block(r, docs[r["doc_id"]].get("published")) for r in rows]
+        for i in range(0, len(blocks), 1000):
+            upsert(conn, link_blocks, blocks[i:i + 1000], ["statement_id"])
     if errors:
         write_errors(conn, errors, ts)
     return {"documents": len(docs), "statements": len(stmts), "errors": len(errors)}

@@ -1,7 +1,9 @@
 """Statements that belong together: other reports of the same utterance, clusters, an actor's record.
 
 Other reports: where the schema has a ``cluster_id`` column (the linking issue) and the statement
-has one, the other members of its cluster. Otherwise reports are found by their words: statements in
+has one, the other members of its cluster, first report first (the cluster's id is its first
+report's statement id); a cluster page also carries the cluster's row from the ``clusters`` table
+(canonical text, date, first outlet, counts). Otherwise reports are found by their words: statements in
 other documents whose quote, normalised (case-folded, punctuation and spacing dropped), equals this
 one's or contains it. On SQLite the candidates come from the full-text index (a phrase query on the
 quote's words), so no table scan is needed.
@@ -41,9 +43,29 @@ def _by_cluster(conn: sa.Connection, cluster_id: str) -> list[dict]:
     col = column("cluster_id")
     if col is None:
         return []
-    q = _with_docs().where(col == cluster_id).order_by(D.c.published, S.c.date, S.c.id) \
-        .limit(MAX_REPORTS + 1)
-    return [row_to_statement(r) for r in conn.execute(q)]
+    q = _with_docs().add_columns(*(D.c[c] for c in ("language", "near_dup_of") if c in D.c)) \
+        .where(col == cluster_id) \
+        .order_by(sa.case((D.c.published.is_(None), 1), else_=0), D.c.published, S.c.doc_id,
+                  S.c.start, S.c.id).limit(MAX_REPORTS + 1)
+    rows = [row_to_statement(r) for r in conn.execute(q)]
+    for r in rows:
+        r["first_report"] = r["id"] == cluster_id
+    return rows
+
+
+def _summary(conn: sa.Connection, cluster_id: str) -> dict[str, Any]:
+    """The cluster's row (canonical text, date, first outlet, counts) when the schema has one."""
+    try:
+        from ..store.clusters import cluster_row
+        from ..store.schema import clusters
+    except ImportError:  # a schema from before the linking issue
+        return {}
+    row = conn.execute(sa.select(clusters).where(clusters.c.id == cluster_id)).first()
+    if row is None:
+        return {}
+    out = cluster_row(row)
+    out.pop("id", None)
+    return out
 
 
 def _by_quote(conn: sa.Connection, st: dict) -> list[dict]:
@@ -73,31 +95,38 @@ def _by_quote(conn: sa.Connection, st: dict) -> list[dict]:
 
 
 def other_reports(conn: sa.Connection, st: dict) -> tuple[list[dict], str]:
-    """(reports of the same utterance in other documents, how they were found)."""
+    """(reports of the same utterance in other documents, how they were found): the other members
+    of its cluster; when linking found none (or the schema has no clusters), statements of other
+    documents with the same words (basis "quote", said so on the page)."""
     cid = st.get("cluster_id")
     if cid:
         rows = [r for r in _by_cluster(conn, cid) if r["id"] != st["id"]]
-        return rows[:MAX_REPORTS], "cluster"
+        if rows:
+            return rows[:MAX_REPORTS], "cluster"
     return _by_quote(conn, st), "quote"
 
 
 def cluster(conn: sa.Connection, key: str, get_statement) -> Optional[dict[str, Any]]:
-    """A cluster by its id (when the schema has clusters), else the reports of the utterance of
-    statement ``key``. None when neither exists."""
+    """A cluster by its id or a member's statement id, with its summary (canonical text, date,
+    first outlet, counts) and every report, first report first. For a statement whose cluster has
+    no other report (or a schema with no clusters): the statement and the statements of other
+    documents with the same words (basis "quote"). None when neither exists."""
     members = _by_cluster(conn, key)
-    basis = "cluster"
-    if not members:
+    if len(members) < 2:
         seed = get_statement(key)
         if seed is None:
             return None
-        if seed.get("cluster_id"):
-            members, basis = _by_cluster(conn, seed["cluster_id"]), "cluster"
-            key = seed["cluster_id"]
+        cid = seed.get("cluster_id")
+        members = _by_cluster(conn, cid) if cid and cid != key else members
+        if len(members) >= 2:
+            key = cid
         else:
-            members, basis = [seed, *_by_quote(conn, seed)], "quote"
+            members = [seed, *_by_quote(conn, seed)][:MAX_REPORTS]
+            members.sort(key=lambda r: (r.get("published") or "9999", r.get("date") or "9999", r["id"]))
+            return {"id": key, "basis": "quote", "statements": members,
+                    "first": members[0]["id"] if members else None}
     members = members[:MAX_REPORTS]
-    members.sort(key=lambda r: (r.get("published") or "9999", r.get("date") or "9999", r["id"]))
-    return {"id": key, "basis": basis, "statements": members,
+    return {"id": key, "basis": "cluster", **_summary(conn, key), "statements": members,
             "first": members[0]["id"] if members else None}
 
 

@@ -1,0 +1,412 @@
+"""Linking in the store (issue 6): near-duplicate documents and clusters of statements that report
+the same utterance, kept up to date batch by batch.
+
+* A statement whose ``cluster_id`` is NULL is *pending*. ``link_pending`` loads the pending
+  statements, and from the linked ones only the candidates in their blocks (same ``link_key``,
+  ``link_day`` within the window; an indexed range query per speaker key), plus the first member of
+  each candidate's cluster. ``saidwhat.link.Linker`` joins the candidates' clusters as they are and
+  compares each pending statement with its candidates; clusters that a new statement bridges are
+  merged. Clusters are connected components of a symmetric link test, so the result does not depend
+  on batch order, and a cluster's id is the id of its earliest member (published, doc id, start):
+  re-running or re-ordering the input gives the same ids.
+* Every statement gets a cluster (a singleton if nothing matches) and every cluster a row in
+  ``clusters`` (first report, canonical text, counts), rewritten when the cluster changes.
+* ``mark_near_duplicates``: a document's ``near_dup_of`` is the earliest (published, id) earlier
+  document whose word 5-gram shingles have Jaccard >= the threshold with its own; candidates come
+  from MinHash LSH bands stored in ``doc_bands``. A pure function of the set of documents, so it is
+  order-independent too. Near duplicates are marked, never dropped.
+
+Both run in the writer's transaction (``Store.add_results``), so a batch is stored and linked
+atomically; anything left pending (linking switched off, a database from before 0004) is linked by
+the next batch or by ``saidwhat link``.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date as _date
+from typing import Any, Iterable
+
+import sqlalchemy as sa
+
+from .schema import clusters, doc_bands, documents, link_blocks, statements
+
+S, D, C, B, L = statements, documents, clusters, doc_bands, link_blocks
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class LinkOptions:
+    """Settings of linking, declared once. ``method``: how content is compared within a language
+    (``tokens``: containment of content words, shared quoted fragments, numbers and names)."""
+    method: str = "tokens"
+    window_days: int = 3          # statement days compared within this many days
+    min_overlap: float = 0.6      # containment of the smaller content-word set
+    fragment_overlap: float = 0.3  # ... when a 5-word quoted fragment is shared
+    cross_days: int = 1           # other languages: days apart at most
+    cross_min: int = 2            # other languages: shared names/numbers at least
+    dedup_threshold: float = 0.8  # shingle Jaccard of near-duplicate documents
+
+    def linker(self):
+        from ..link import Linker
+
+        if self.method != "tokens":
+            raise ValueError(f"unknown linking method {self.method!r} (tokens)")
+        return Linker(self.window_days, self.min_overlap, self.fragment_overlap,
+                      cross_days=self.cross_days, cross_min=self.cross_min)
+
+
+def _chunks(items: list, n: int = CHUNK) -> Iterable[list]:
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+def day_of(date: str | None, published: str | None) -> int | None:
+    """The blocking day: the statement date, else the publication date (a date ordinal)."""
+    for v in (date, published):
+        if v:
+            try:
+                return _date.fromisoformat(str(v)[:10]).toordinal()
+            except ValueError:
+                continue
+    return None
+
+
+def link_block(row: dict, published: str | None) -> dict[str, Any]:
+    """The ``link_blocks`` row of a statement row."""
+    from ..link import speaker_key
+
+    return {"statement_id": row["id"], "link_key": speaker_key(row),
+            "link_day": day_of(row.get("date"), published)}
+
+
+MEMBER_COLUMNS = (S.c.id, S.c.doc_id, S.c.kind, S.c.quote, S.c.start, S.c["end"], S.c.speaker,
+                  S.c.speaker_mention, S.c.actor_id, S.c.actor_type, S.c.country, S.c.sector,
+                  S.c.date, S.c.event_type, S.c.targets, S.c.negated, S.c.cluster_id, L.c.link_key,
+                  L.c.link_day, D.c.published, D.c.outlet, D.c.url, D.c.language, D.c.title,
+                  D.c.near_dup_of, D.c.name.label("doc"))
+
+
+def _members(conn: sa.Connection, *where) -> list[dict]:
+    q = (sa.select(*MEMBER_COLUMNS)
+         .select_from(S.join(D, S.c.doc_id == D.c.id).outerjoin(L, L.c.statement_id == S.c.id))
+         .where(*where))
+    out = []
+    for r in conn.execute(q):
+        m = dict(r._mapping)
+        try:
+            m["targets"] = json.loads(m["targets"] or "[]")
+        except ValueError:
+            m["targets"] = []
+        m["negated"] = bool(m["negated"])
+        out.append(m)
+    return out
+
+
+# --- statements ----------------------------------------------------------------------------------
+
+def unlink_documents(conn: sa.Connection, doc_ids: list[str]) -> int:
+    """Before a stored document's statements are replaced: its clusters go back to pending (they
+    are recomputed by the next ``link_pending``, which gives the clusters of the new content)."""
+    cids: set[str] = set()
+    for ids in _chunks(list(doc_ids)):
+        cids.update(c for (c,) in conn.execute(
+            sa.select(S.c.cluster_id).distinct().where(S.c.doc_id.in_(ids), S.c.cluster_id.is_not(None))))
+    for ids in _chunks(sorted(cids)):
+        conn.execute(S.update().where(S.c.cluster_id.in_(ids)).values(cluster_id=None))
+        conn.execute(C.delete().where(C.c.id.in_(ids)))
+    return len(cids)
+
+
+def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[list[int]] = []
+    for lo, hi in sorted(intervals):
+        if out and lo <= out[-1][1] + 1:
+            out[-1][1] = max(out[-1][1], hi)
+        else:
+            out.append([lo, hi])
+    return [(a, b) for a, b in out]
+
+
+def _candidates(conn: sa.Connection, pending: list[dict], window: int) -> list[dict]:
+    """Linked statements in the blocks of the pending ones (never the whole table)."""
+    if conn.execute(sa.select(S.c.id).where(S.c.cluster_id.is_not(None)).limit(1)).first() is None:
+        return []
+    days: dict[str, set] = defaultdict(set)
+    for p in pending:
+        if p["link_key"] is not None:
+            days[p["link_key"]].add(p["link_day"])
+    out: dict[str, dict] = {}
+    for key in sorted(days):
+        ds = days[key]
+        conds = [L.c.link_day.between(lo, hi)
+                 for lo, hi in _merge([(d - window, d + window) for d in ds if d is not None])]
+        if None in ds:
+            conds.append(L.c.link_day.is_(None))
+        for part in _chunks(conds, 100):
+            for m in _members(conn, L.c.link_key == key, S.c.cluster_id.is_not(None), sa.or_(*part)):
+                out[m["id"]] = m
+    return list(out.values())
+
+
+def link_pending(conn: sa.Connection, options: LinkOptions | None = None) -> dict[str, int]:
+    """Link every pending statement (see the module doc). Returns counts: ``linked`` (pending
+    statements given a cluster), ``merged`` (earlier clusters merged into others or renamed),
+    ``clusters`` (cluster rows rewritten)."""
+    options = options or LinkOptions()
+    pending = _members(conn, S.c.cluster_id.is_(None))
+    if not pending:
+        return {"linked": 0, "merged": 0, "clusters": 0}
+    from ..link import speaker_key
+
+    stale = []
+    for p in pending:  # the blocking key, (re)computed for rows written before 0004
+        key, day = speaker_key(p), day_of(p.get("date"), p.get("published"))
+        if (key, day) != (p["link_key"], p["link_day"]):
+            p["link_key"], p["link_day"] = key, day
+            stale.append({"statement_id": p["id"], "link_key": key, "link_day": day})
+    if stale:
+        from .writes import upsert
+
+        for part in _chunks(stale, 1000):
+            upsert(conn, L, part, ["statement_id"])
+    window = max(options.window_days, options.cross_days)
+    cands = _candidates(conn, pending, window)
+    loaded = {c["id"] for c in cands}
+    missing = sorted({c["cluster_id"] for c in cands} - loaded)
+    for ids in _chunks(missing):  # the first member of each candidate cluster: its id, its rank
+        cands.extend(_members(conn, S.c.id.in_(ids)))
+    lk = options.linker()
+    lk.seed(cands, {c["id"]: c["cluster_id"] for c in cands})
+    lk.add(pending)
+    remap: dict[str, str] = {}
+    for c in cands:
+        new = lk.cluster_of(c["id"])
+        if new != c["cluster_id"]:
+            remap[c["cluster_id"]] = new
+    rows = [{"sid": p["id"], "cid": lk.cluster_of(p["id"])} for p in pending]
+    upd = S.update().where(S.c.id == sa.bindparam("sid")).values(cluster_id=sa.bindparam("cid"))
+    for part in _chunks(rows, 5000):
+        conn.execute(upd, part)
+    for old, new in sorted(remap.items()):
+        conn.execute(S.update().where(S.c.cluster_id == old).values(cluster_id=new))
+    for ids in _chunks(sorted(remap)):
+        conn.execute(C.delete().where(C.c.id.in_(ids)))
+    affected = {r["cid"] for r in rows} | set(remap.values())
+    refresh(conn, affected)
+    return {"linked": len(rows), "merged": len(remap), "clusters": len(affected)}
+
+
+def summarize(members: list[dict]) -> dict[str, Any]:
+    """The ``clusters`` row of one cluster from its members (with document fields)."""
+    from ..link import cluster_summary, speaker_key
+    from ..link.cluster import sort_key
+
+    summ = cluster_summary(members)
+    ms = sorted(members, key=sort_key)
+    canon = next(m for m in ms if m.get("quote") == summ["canonical_text"])
+    events = Counter(m["event_type"] for m in ms if m.get("event_type"))
+    event = canon.get("event_type") or (min(events.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+                                        if events else None)
+    return {
+        "id": summ["id"], "speaker_key": speaker_key(canon), "speaker": canon.get("speaker"),
+        "actor_id": canon.get("actor_id"), "date": summ["date"], "event_type": event,
+        "targets": json.dumps(sorted({t for m in ms for t in m.get("targets") or []})),
+        "canonical_text": summ["canonical_text"], "canonical_statement": canon["id"],
+        "negated": bool(canon.get("negated")),
+        "first_doc": ms[0]["doc_id"], "first_outlet": ms[0].get("outlet") or ms[0].get("doc"),
+        "first_published": ms[0].get("published"), "first_start": ms[0].get("start"),
+        "n_statements": len(ms),
+        "n_reports": summ["n_reports"], "n_outlets": len(summ["outlets"]),
+        "languages": json.dumps(sorted({m["language"] for m in ms if m.get("language")})),
+    }
+
+
+def refresh(conn: sa.Connection, cluster_ids: Iterable[str]) -> int:
+    """Rewrite the ``clusters`` rows of these cluster ids from their members (a cluster left with
+    no members loses its row)."""
+    from .writes import upsert
+
+    ids = sorted(set(cluster_ids))
+    n = 0
+    for part in _chunks(ids):
+        groups: dict[str, list[dict]] = defaultdict(list)
+        for m in _members(conn, S.c.cluster_id.in_(part)):
+            groups[m["cluster_id"]].append(m)
+        rows = [summarize(groups[c]) for c in part if c in groups]
+        gone = [c for c in part if c not in groups]
+        if gone:
+            conn.execute(C.delete().where(C.c.id.in_(gone)))
+        upsert(conn, C, rows, ["id"])
+        n += len(rows)
+    return n
+
+
+# --- documents -----------------------------------------------------------------------------------
+
+def _rank(doc: dict) -> tuple[str, str]:
+    return (doc.get("published") or "9999-99-99", str(doc["id"]))
+
+
+def mark_near_duplicates(conn: sa.Connection, docs: list[dict], threshold: float = 0.8) -> int:
+    """Store the LSH bands of ``docs`` (dicts with id, text, published) and set ``near_dup_of`` on
+    them and on stored documents they change (a new document earlier than a stored copy's
+    original). Returns how many documents got a new mark."""
+    from ..link.dedup import band_keys, jaccard, shingles
+
+    docs = [d for d in docs if d.get("text")]
+    if not docs:
+        return 0
+    sh = {d["id"]: shingles(d["text"]) for d in docs}
+    bands = {d["id"]: band_keys(sh[d["id"]]) for d in docs}
+    ids = list(bands)
+    for part in _chunks(ids):
+        conn.execute(B.delete().where(B.c.doc_id.in_(part)))
+    rows = [{"band": b, "doc_id": i} for i in ids for b in bands[i]]
+    for part in _chunks(rows, 5000):
+        conn.execute(B.insert(), part)
+    by_band: dict[str, set[str]] = defaultdict(set)
+    all_bands = sorted({b for i in ids for b in bands[i]})
+    for part in _chunks(all_bands):
+        for band, did in conn.execute(sa.select(B.c.band, B.c.doc_id).where(B.c.band.in_(part))):
+            by_band[band].add(did)
+    cands = {i: sorted(set().union(*(by_band[b] for b in bands[i])) - {i}) for i in ids}
+    meta = {d["id"]: {"id": d["id"], "published": d.get("published"), "near_dup_of": None}
+            for d in docs}
+    need = sorted({c for cs in cands.values() for c in cs} - set(meta))
+    for part in _chunks(need):
+        for r in conn.execute(sa.select(D.c.id, D.c.published, D.c.near_dup_of, D.c.text)
+                              .where(D.c.id.in_(part))):
+            meta[r.id] = {"id": r.id, "published": r.published, "near_dup_of": r.near_dup_of}
+            sh[r.id] = shingles(r.text or "")
+    for part in _chunks(ids):  # a re-added document keeps its own stored mark as the start
+        for r in conn.execute(sa.select(D.c.id, D.c.near_dup_of).where(D.c.id.in_(part))):
+            meta[r.id]["near_dup_of"] = r.near_dup_of
+    refs = sorted({m["near_dup_of"] for m in meta.values() if m["near_dup_of"]} - set(meta))
+    for part in _chunks(refs):
+        for r in conn.execute(sa.select(D.c.id, D.c.published).where(D.c.id.in_(part))):
+            meta[r.id] = {"id": r.id, "published": r.published, "near_dup_of": None}
+    before = {i: m["near_dup_of"] for i, m in meta.items()}
+    mark = dict(before)
+
+    def earlier(a: str | None, b: str) -> bool:  # is b earlier than a (None: no mark yet)?
+        return a is None or a not in meta or _rank(meta[b]) < _rank(meta[a])
+
+    for d in sorted(docs, key=_rank):
+        i = d["id"]
+        matches = [c for c in cands[i] if c in sh and jaccard(sh[i], sh[c]) >= threshold]
+        older = [c for c in matches if _rank(meta[c]) < _rank(meta[i])]
+        mark[i] = min(older, key=lambda c: _rank(meta[c])) if older else None
+        for c in matches:
+            if _rank(meta[c]) > _rank(meta[i]) and earlier(mark.get(c), i):
+                mark[c] = i
+    changed = [{"did": i, "dup": v} for i, v in sorted(mark.items()) if v != before.get(i)]
+    if changed:
+        conn.execute(D.update().where(D.c.id == sa.bindparam("did"))
+                     .values(near_dup_of=sa.bindparam("dup")), changed)
+    return sum(1 for c in changed if c["dup"])
+
+
+def undeduplicated(conn: sa.Connection, after: str = "", limit: int = CHUNK) -> list[dict]:
+    """Documents with no LSH bands yet (stored before 0004, or with linking off), by id after
+    ``after`` (a document too short to have shingles never gets bands: paging moves past it)."""
+    has = sa.select(B.c.doc_id).where(B.c.doc_id == D.c.id).exists()
+    q = (sa.select(D.c.id, D.c.text, D.c.published).where(~has, D.c.id > after)
+         .order_by(D.c.id).limit(limit))
+    return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def reset(conn: sa.Connection) -> None:
+    """Forget every link (``saidwhat link --rebuild``): all statements pending, no clusters, no
+    bands, no near-duplicate marks."""
+    conn.execute(S.update().where(S.c.cluster_id.is_not(None)).values(cluster_id=None))
+    conn.execute(C.delete())
+    conn.execute(B.delete())
+    conn.execute(D.update().where(D.c.near_dup_of.is_not(None)).values(near_dup_of=None))
+
+
+# --- reads ---------------------------------------------------------------------------------------
+
+def cluster_row(row: Any) -> dict[str, Any]:
+    m = dict(row._mapping)
+    for k in ("targets", "languages"):
+        try:
+            m[k] = json.loads(m.get(k) or "[]")
+        except ValueError:
+            m[k] = []
+    m["negated"] = bool(m.get("negated"))
+    return m
+
+
+def get_cluster(conn: sa.Connection, key: str) -> dict[str, Any] | None:
+    """A cluster (by its id, or by the id of any member statement) with every report, first report
+    first: the cluster's fields plus ``reports`` (statement, document, outlet, published, date,
+    kind, wording, ``first``)."""
+    row = conn.execute(sa.select(C).where(C.c.id == key)).first()
+    if row is None:
+        cid = conn.execute(sa.select(S.c.cluster_id).where(S.c.id == key)).scalar()
+        row = conn.execute(sa.select(C).where(C.c.id == cid)).first() if cid else None
+    if row is None:
+        return None
+    from ..link.cluster import sort_key
+
+    out = cluster_row(row)
+    members = sorted(_members(conn, S.c.cluster_id == out["id"]), key=sort_key)
+    for m in members:
+        m["first"] = m["id"] == out["id"]
+        for k in ("link_key", "link_day", "cluster_id"):
+            m.pop(k, None)
+    out["reports"] = members
+    out["outlets"] = sorted({m["outlet"] for m in members if m.get("outlet")})
+    return out
+
+
+def list_clusters(conn: sa.Connection, *, actor: str | None = None, since: str | None = None,
+                  until: str | None = None, event: str | None = None, min_reports: int = 1,
+                  limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+    """Clusters (one per utterance) in date order. ``actor``: a substring of a member's speaker,
+    mention or actor id; ``since``/``until`` bound the cluster date; ``event``: PLOVER type."""
+    from .queries import filter_clauses, since_bound, until_bound
+
+    where = []
+    if actor:
+        sub = sa.select(S.c.cluster_id).where(*filter_clauses(conn.dialect.name, speaker=actor),
+                                              S.c.cluster_id.is_not(None))
+        where.append(C.c.id.in_(sub))
+    if since:
+        where.append(C.c.date >= since_bound(since))
+    if until:
+        where.append(C.c.date <= until_bound(until))
+    if event:
+        where.append(C.c.event_type == event.strip().upper())
+    if min_reports > 1:
+        where.append(C.c.n_reports >= min_reports)
+    q = (sa.select(C).where(*where)
+         .order_by(sa.case((C.c.date.is_(None), 1), else_=0), C.c.date, C.c.first_published,
+                   C.c.first_doc, C.c.first_start, C.c.id))
+    if limit is not None:
+        q = q.limit(int(limit))
+    if offset:
+        q = q.offset(int(offset))
+    return [cluster_row(r) for r in conn.execute(q)]
+
+
+def pending_utterance(st: dict) -> dict[str, Any]:
+    """A statement not linked yet, shaped like a ``clusters`` row (an utterance of its own)."""
+    return {"id": st["id"], "speaker_key": None, "speaker": st.get("speaker"),
+            "actor_id": st.get("actor_id"), "date": st.get("date"), "event_type": st.get("event_type"),
+            "targets": st.get("targets") or [], "canonical_text": st.get("quote"),
+            "canonical_statement": st["id"], "negated": bool(st.get("negated")),
+            "first_doc": st.get("doc_id"), "first_outlet": st.get("outlet") or st.get("doc"),
+            "first_published": st.get("published"), "first_start": st.get("start"), "n_statements": 1, "n_reports": 1,
+            "n_outlets": 1 if st.get("outlet") else 0, "languages": [], "pending": True}
+
+
+def link_counts(conn: sa.Connection) -> dict[str, int]:
+    one = lambda q: conn.execute(q).scalar() or 0  # noqa: E731
+    return {"statements": one(sa.select(sa.func.count()).select_from(S)),
+            "pending": one(sa.select(sa.func.count()).where(S.c.cluster_id.is_(None))),
+            "clusters": one(sa.select(sa.func.count()).select_from(C)),
+            "multi_report_clusters": one(sa.select(sa.func.count()).where(C.c.n_reports > 1)),
+            "near_duplicates": one(sa.select(sa.func.count()).where(D.c.near_dup_of.is_not(None)))}

@@ -1,0 +1,304 @@
+"""Issue 6 in the product: linking at write time in the store, near-duplicate documents, clusters
+table, incremental and order-independent linking, `saidwhat link/cluster/clusters/timeline` and
+`saidwhat eval links` on a corpus built from the demo articles, reports written for the project
+(tests/data/links) and variations of the real seed articles made at test time."""
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+pytest.importorskip("datasketch")
+
+from saidwhat.cli import app  # noqa: E402
+from saidwhat.config import Settings  # noqa: E402
+from saidwhat.link.evaluate import evaluate_store, load_gold, pairwise_scores  # noqa: E402
+from saidwhat.models import Document, DocResult, Statement  # noqa: E402
+from saidwhat.store import Store  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "data" / "samples"
+LINKS = ROOT / "tests" / "data" / "links"
+GOLD = LINKS / "gold.jsonl"
+EN = [SAMPLES / "01_moscow_transit_routes.txt", SAMPLES / "04_state_department_briefing.txt",
+      LINKS / "courier_partial.jsonl", LINKS / "monitor_indirect.jsonl", LINKS / "bulletin_aid.jsonl"]
+FOREIGN = {  # file -> statements as a Russian/French extractor gives them: (quote, kind)
+    "vestnik_ru.jsonl": [("США выделят дополнительно 5 миллионов долларов на обустройство беженцев, прибывших "
+                          "в Армению из Нагорного Карабаха в прошлом году", "indirect"),
+                         ("Вашингтон по-прежнему готов принять министров иностранных дел двух стран", "indirect")],
+    "gazette_fr.jsonl": [("les États-Unis fourniront 5 millions de dollars supplémentaires pour aider à installer "
+                          "les réfugiés arrivés en Arménie depuis le Haut-Karabakh l'an dernier", "indirect")],
+}
+MARSH = dict(speaker="Daniel Marsh", actor_id="person:daniel-marsh", actor_type="person", country="USA",
+             sector="MFA", date="2024-02-08", date_basis="weekday")
+
+
+def _docs(paths, languages=("en",)) -> list[Document]:
+    from saidwhat.ingest import iter_sources
+
+    return [d for d in iter_sources([str(p) for p in paths], Settings().with_(languages=languages))
+            if isinstance(d, Document)]
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[DocResult]:
+    """The English reports through the real pipeline, the Russian and French ones with statements
+    made by hand the way the foreign-language extractor stores them."""
+    from saidwhat.pipeline import process
+
+    results = list(process(_docs(EN)))
+    assert all(r.error is None for r in results)
+    for doc in _docs([LINKS / f for f in FOREIGN], languages=("en", "ru", "fr")):
+        assert doc.language in ("ru", "fr"), doc.language
+        sts = []
+        for quote, kind in FOREIGN[doc.name]:
+            start = doc.text.index(quote)
+            sts.append(Statement(doc=doc.name, doc_id=doc.id, kind=kind, quote=quote, start=start,
+                                 end=start + len(quote), **MARSH))
+        results.append(DocResult(doc, sts))
+    return results
+
+
+@pytest.fixture(scope="module")
+def seed_corpus(shared, tmp_path_factory) -> tuple[list[DocResult], dict[str, str], dict]:
+    """A real seed article, a copy of it with other boilerplate (republished a day later) and a
+    report quoting the start of one of its quotes two days later; gold labels by construction."""
+    from saidwhat.pipeline import process
+
+    src = shared / "corpus" / "seeds" / "000_c25bf2b8b828d48a.txt"
+    text = src.read_text(encoding="utf-8")
+    m = re.match(r"\s*date (\d{4}-\d{2}-\d{2})\s", text)
+    assert m and m.group(1) == "2022-12-15"
+    tmp = tmp_path_factory.mktemp("seedvar")
+    body = text[m.end():]
+    copy = {"text": "Republished by the Regional Wire Desk with permission.\n\n" + body
+            + "\n\nFollow the Regional Wire Desk for more news. All rights reserved.",
+            "date": "2022-12-16", "outlet": "Regional Wire"}
+    (tmp / "wire_copy.jsonl").write_text(json.dumps(copy, ensure_ascii=False) + "\n", encoding="utf-8")
+    original = list(process(_docs([src])))
+    first = next(s for s in original[0].statements if s.kind == "direct" and len(s.quote.split()) > 12)
+    fragment = " ".join(first.quote.split()[:9]).rstrip(",.;:")
+    report = {"text": f"Maria Zakharova, the Russian foreign ministry spokeswoman, said on Thursday that "
+                      f"“{fragment}”, according to remarks carried by several agencies.",
+              "date": "2022-12-17", "outlet": "Partial Report"}
+    (tmp / "partial.jsonl").write_text(json.dumps(report, ensure_ascii=False) + "\n", encoding="utf-8")
+    results = original + list(process(_docs([tmp / "wire_copy.jsonl", tmp / "partial.jsonl"])))
+    norm = lambda q: " ".join(re.findall(r"\w+", q.lower()))  # noqa: E731
+    label = {norm(s.quote): f"g{i}" for i, s in enumerate(original[0].statements)}
+    gold = {}
+    for r in results:
+        for s in r.statements:
+            gold[s.id] = label.get(norm(s.quote), "own:" + s.id)
+    part = [s for s in results[2].statements if fragment.lower() in s.quote.lower()]
+    assert len(part) == 1
+    gold[part[0].id] = label[norm(first.quote)]
+    return results, gold, {"original": original[0].document.id, "copy": results[1].document.id,
+                           "partial": part[0].id, "source": first.id}
+
+
+def _store(tmp_path, name: str, batches, **kw) -> Store:
+    store = Store(str(tmp_path / f"{name}.db"), **kw)
+    for b in batches:
+        store.add_results(b)
+    return store
+
+
+def _assignments(store: Store) -> dict[str, str]:
+    return {s["id"]: s["cluster_id"] for s in store.iter_statements()}
+
+
+def _snapshot(store: Store) -> tuple:
+    near = {d["id"]: d.get("near_dup_of") for d in _near(store)}
+    return _assignments(store), store.clusters(limit=None), near
+
+
+def _near(store: Store) -> list[dict]:
+    import sqlalchemy as sa
+
+    from saidwhat.store.schema import documents
+
+    with store.engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(
+            sa.select(documents.c.id, documents.c.near_dup_of).order_by(documents.c.id))]
+
+
+# --- clusters on the corpus ----------------------------------------------------------------------
+
+def test_gold_scores_and_clusters(corpus, tmp_path):
+    store = _store(tmp_path, "all", [corpus])
+    scores = evaluate_store(store, GOLD)
+    print("pairwise on tests/data/links/gold.jsonl:", scores)
+    assert scores["unmatched"] == 0 and scores["n"] == 25
+    assert scores["precision"] >= 0.9 and scores["f1"] >= 0.8
+    sts = list(store.iter_statements())
+    gold = load_gold(GOLD, sts)
+    by_label: dict[str, set] = {}
+    for sid, g in gold.items():
+        by_label.setdefault(g, set()).add(sid)
+    assign = _assignments(store)
+    # the reworded indirect report, the partial quote and the direct quote are one utterance
+    transport = {assign[s] for s in by_label["transport"]}
+    assert len(transport) == 1
+    c = store.cluster(transport.pop())
+    assert c["reports"][0]["first"] and c["reports"][0]["doc"] == "01_moscow_transit_routes.txt"
+    assert c["first_published"] == "2023-09-14" and c["date"] == "2023-09-14"
+    assert c["canonical_text"].startswith("We proceed from the fact") and c["n_reports"] == 3
+    assert c["outlets"] == ["Highland Monitor", "Steppe Courier"]  # the demo article has no outlet
+    # the translated reports joined the English ones through the figure and the names
+    aid = {assign[s] for s in by_label["aid"]}
+    assert len(aid) == 1
+    a = store.cluster(aid.pop())
+    assert a["languages"] == ["en", "fr", "ru"] and a["n_reports"] == 4
+    same_day = [r.document.id for r in corpus if r.document.name.startswith(("04_", "vestnik_ru"))]
+    assert a["first_published"] == "2024-02-08" and a["first_doc"] == min(same_day)  # tie: doc id
+    # no direct quote: the longest report in the cluster's main language
+    assert a["canonical_text"].startswith("the United States would provide")
+    # different utterances of one briefing stay apart
+    assert len({assign[s] for s in by_label["invitation"] | by_label["meet"] | by_label["services"]}) >= 3
+
+
+def test_cross_language_needs_a_specific_shared_name_or_number(corpus, tmp_path):
+    """The Russian offer to host the ministers shares no figure or specific name with the English
+    quote: it stays apart (a documented miss); countries alone never link two languages."""
+    store = _store(tmp_path, "x", [corpus])
+    ru = next(s for s in store.statements(doc="vestnik_ru.jsonl", limit=None) if "Вашингтон" in s["quote"])
+    assert store.cluster(ru["cluster_id"])["n_statements"] == 1
+    from saidwhat.link import Linker
+
+    base = dict(MARSH, doc_id="d", start=0)
+    en = dict(base, id="e", language="en", doc="e", quote="We are waiting for a signal from our "
+              "Armenian and Azerbaijani colleagues on the talks")
+    fr = dict(base, id="f", language="fr", doc="f", quote="Nous attendons un signal de nos collègues "
+              "arméniens et azerbaïdjanais, a dit Marsh à propos de l'Arménie et de l'Azerbaïdjan")
+    lk = Linker()
+    lk.add([en, fr])
+    assert lk.cluster_of("e") != lk.cluster_of("f")
+    fr2 = dict(fr, id="f2", quote="Marsh a confirmé les 5 millions de dollars pour l'Arménie et le Karabakh")
+    en2 = dict(en, id="e2", quote="Marsh confirmed the $5 million for Armenia and Karabakh")
+    lk.add([fr2, en2])
+    assert lk.cluster_of("f2") == lk.cluster_of("e2")
+    lk = Linker()  # the same words three days apart in two languages: not the same utterance
+    lk.add([en2, dict(fr2, date="2024-02-11")])
+    assert lk.cluster_of("f2") == "f2"
+
+
+# --- near duplicates, first report, incremental ----------------------------------------------------
+
+def test_near_duplicate_marked_not_dropped_and_first_report(seed_corpus, tmp_path):
+    results, gold, ids = seed_corpus
+    store = _store(tmp_path, "seed", [results])
+    near = {d["id"]: d["near_dup_of"] for d in _near(store)}
+    assert near[ids["copy"]] == ids["original"] and near[ids["original"]] is None
+    assert sum(1 for v in near.values() if v) == 1  # the partial report is not a copy
+    assert len(store.statements(doc=ids["copy"], limit=None)) == len(results[1].statements) > 5
+    c = store.cluster(ids["partial"])
+    assert c["id"] == ids["source"] and c["first_doc"] == ids["original"]
+    assert [r["published"] for r in c["reports"]] == ["2022-12-15", "2022-12-16", "2022-12-17"]
+    assert [r["first"] for r in c["reports"]] == [True, False, False]
+    assert c["reports"][1]["near_dup_of"] == ids["original"]
+    scores = pairwise_scores(_assignments(store), gold)
+    print("pairwise on the seed variations:", scores)
+    assert scores["f1"] >= 0.9
+
+
+def test_incremental_batches_in_any_order_equal_one_run(corpus, seed_corpus, tmp_path):
+    everything = list(corpus) + list(seed_corpus[0])
+    ref = _snapshot(_store(tmp_path, "one", [everything]))
+    assert ref[0] and all(ref[0].values())
+    for seed in (1, 2):
+        shuffled = list(everything)
+        random.Random(seed).shuffle(shuffled)
+        k = 2 + seed
+        batches = [shuffled[i:i + k] for i in range(0, len(shuffled), k)]
+        assert _snapshot(_store(tmp_path, f"inc{seed}", batches)) == ref
+
+
+def test_rerun_rebuild_and_pending(corpus, seed_corpus, tmp_path):
+    everything = list(corpus) + list(seed_corpus[0])
+    store = _store(tmp_path, "re", [everything])
+    ref = _snapshot(store)
+    store.add_results(everything[:3])  # re-adding documents replaces their statements: same clusters
+    assert _snapshot(store) == ref
+    counts = store.link(rebuild=True)
+    assert counts["pending"] == 0 and counts["near_duplicates"] == 1
+    assert _snapshot(store) == ref
+    lazy = _store(tmp_path, "lazy", [everything], link=False)
+    assert set(_assignments(lazy).values()) == {None}
+    rows = lazy.utterances("Marsh")  # pending statements are utterances of their own
+    assert rows and all(r.get("pending") and r["n_reports"] == 1 for r in rows)
+    assert lazy.link()["linked"] == len(ref[0])
+    assert _snapshot(lazy) == ref
+
+
+def test_upgrade_from_0003_links_existing_rows(corpus, tmp_path):
+    from saidwhat.store.db import downgrade
+
+    path = str(tmp_path / "old.db")
+    with Store(path) as s:
+        s.add_results(corpus[:2])
+        linked = _assignments(s)
+        downgrade(s.engine, "0003")
+        assert s.revision() == "0003"
+    with Store(path) as s:  # migrates to head: everything pending
+        assert set(_assignments(s).values()) == {None}
+        s.link()
+        assert _assignments(s) == linked
+        assert s.search("transport links")  # the FTS index survived both ways
+
+
+# --- CLI -----------------------------------------------------------------------------------------
+
+@pytest.fixture()
+def cli_db(corpus, tmp_path) -> str:
+    path = str(tmp_path / "cli.db")
+    with Store(path) as s:
+        s.add_results(corpus)
+    return path
+
+
+def test_cli_timeline_cluster_clusters_link(cli_db):
+    runner = CliRunner()
+    res = runner.invoke(app, ["timeline", "Marsh", "--db", cli_db, "--json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    aid = [r for r in rows if "5 million" in (r["canonical_text"] or "")]
+    assert len(aid) == 1 and aid[0]["n_reports"] == 4 and aid[0]["date"] == "2024-02-08"
+    assert len({r["id"] for r in rows}) == len(rows)  # one line per utterance
+    res = runner.invoke(app, ["timeline", "Marsh", "--db", cli_db, "--since", "2024-02-08",
+                              "--until", "2024-02-08"], env={"COLUMNS": "250"})
+    line = next(x for x in res.stdout.splitlines() if "5 million" in x)
+    assert line.startswith("2024-02-08") and "4 reports" in line
+    res = runner.invoke(app, ["cluster", aid[0]["id"], "--db", cli_db, "--json"])
+    data = json.loads(res.stdout)
+    assert [r["first"] for r in data["reports"]] == [True, False, False, False]
+    assert {r["language"] for r in data["reports"]} == {"en", "ru", "fr"}
+    res = runner.invoke(app, ["cluster", data["reports"][2]["id"], "--db", cli_db],
+                        env={"COLUMNS": "200"})
+    assert res.exit_code == 0 and "first" in res.stdout and "Gazette du Caucase" in res.stdout
+    assert runner.invoke(app, ["cluster", "nope", "--db", cli_db]).exit_code == 1
+    res = runner.invoke(app, ["clusters", "--db", cli_db, "--json", "--min-reports", "3"])
+    multi = json.loads(res.stdout)
+    assert all(r["n_reports"] >= 3 for r in multi) and len(multi) >= 2
+    assert aid[0]["id"] in {r["id"] for r in multi}
+    res = runner.invoke(app, ["link", "--rebuild", "--db", cli_db, "--json"])
+    assert res.exit_code == 0 and json.loads(res.stdout)["pending"] == 0
+
+
+def test_cli_eval_links(cli_db):
+    runner = CliRunner()
+    res = runner.invoke(app, ["eval", "links", str(GOLD), "--db", cli_db, "--json"])
+    assert res.exit_code == 0, res.output
+    scores = json.loads(res.stdout)
+    assert scores["n"] == 25 and scores["precision"] >= 0.9 and scores["unmatched"] == 0
+    # no database: the gold's documents are ingested (the Russian/French ones need the
+    # foreign-language extractor; until it is there they are skipped and their lines unmatched)
+    res = runner.invoke(app, ["eval", "links", str(GOLD), "--docs", str(LINKS), "--docs", str(SAMPLES)])
+    assert res.exit_code == 0, res.output
+    m = re.search(r"precision (\d\.\d+)\s+recall (\d\.\d+)\s+F1 (\d\.\d+)", res.stdout)
+    assert m and float(m.group(1)) >= 0.9
+    res = runner.invoke(app, ["eval", "links", str(GOLD), "--docs", str(SAMPLES)])
+    assert res.exit_code == 1 and "not found" in res.output
