@@ -42,6 +42,28 @@ def test_concern_is_not_a_request():
         assert code_statement(text, cue="say").event_type != "REQUEST"
 
 
+def test_cue_verb_class_sets_a_prior():
+    # the reporting verb names the act (data/plover/verbs.tsv); the bare content names none
+    assert code_statement("the decision of the two governments", cue="welcome").event_type == "SUPPORT"
+    assert code_statement("the two governments of the decision", cue="accuse").event_type == "ACCUSE"
+
+
+def test_plain_statement_gets_no_event_unless_forced():
+    text = "Our position is well known and it has not changed"
+    ev = code_statement(text, cue="say")
+    assert ev.event_type is None and ev.cameo is None and ev.reason.startswith("no event"), (ev, ev.scores)
+    forced = code_many([text], ["say"], abstain=False)[0]
+    assert forced.event_type in TYPES
+    # a statement that names an act is coded even with a neutral cue
+    assert code_statement("We call on both sides to refrain from provocations", cue="say").event_type == "REQUEST"
+
+
+def test_disapproval_head_is_accuse_not_request():
+    for text in ("We note with serious concern the growing number of ceasefire violations",
+                 "The remarks of the Armenian minister are absolutely unacceptable"):
+        assert code_statement(text, cue="say").event_type == "ACCUSE", text
+
+
 def test_modes():
     assert code_statement("The ministry accused Yerevan of violating the ceasefire.").mode == "disapprove"
     assert code_statement("Prosecutors opened an investigation into the killing.").mode == "investigate"

@@ -35,14 +35,15 @@ def _read_jsonl(src: str) -> list[dict]:
     return rows
 
 
-def code_records(rows: list[dict]) -> list[dict]:
+def code_records(rows: list[dict], abstain: bool = True) -> list[dict]:
     """JSONL records in ({"id", "text"} + optional cue, negated, source, targets) -> coded records."""
     from ..code import code_many
     from ..code.actors import source_and_targets
     from ..code.features import parse_many
 
     texts = [r.get("text", r.get("quote")) for r in rows]
-    events = code_many(texts, [r.get("cue") for r in rows], [bool(r.get("negated")) for r in rows])
+    events = code_many(texts, [r.get("cue") for r in rows], [bool(r.get("negated")) for r in rows],
+                       abstain=abstain)
     parsed = parse_many(texts)
     out = []
     for r, ev, p in zip(rows, events, parsed):
@@ -54,7 +55,10 @@ def code_records(rows: list[dict]) -> list[dict]:
     return out
 
 
-def code(file: Annotated[str, typer.Argument(help="JSONL file ({\"id\", \"text\"} a line), or - for stdin.")] = "-") -> None:
+def code(file: Annotated[str, typer.Argument(help="JSONL file ({\"id\", \"text\"} a line), or - for stdin.")] = "-",
+         every: Annotated[bool, typer.Option("--every", help="Give every non-negated sentence one of the 16 types "
+                                             "(by default a plain statement that names no act gets none).")] = False,
+         ) -> None:
     """Code sentences or statements as PLOVER events (type, mode, CAMEO, source, target); JSONL out.
 
     Optional input fields: cue (reporting-verb lemma), negated (no event is coded), source (actor id),
@@ -62,7 +66,7 @@ def code(file: Annotated[str, typer.Argument(help="JSONL file ({\"id\", \"text\"
     if file != "-" and not Path(file).is_file():
         raise fail(f"no such file: {file}", 2)
     rows = _read_jsonl(file)
-    for rec in code_records(rows):
+    for rec in code_records(rows, abstain=not every):
         sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
 
 
@@ -89,7 +93,7 @@ def plover(
         from ..code import code_many
         from ..code.coder import model
 
-        evs = code_many([g["text"] for g in gold])
+        evs = code_many([g["text"] for g in gold], abstain=False)   # every PLOVER item holds an event
         preds = [{"id": g["id"], "event_type": e.event_type, "mode": e.mode, "cameo": e.cameo} for g, e in zip(gold, evs)]
         seen = set(model().meta.get("trained_hashes", []))
         n_seen = sum(text_hash(g["text"]) in seen for g in gold)

@@ -13,26 +13,24 @@ from typing import Any, Iterable
 import numpy as np
 
 from .features import Parsed, featurize, parse_many
-from .lexicon import DEFAULT_MODE, TYPES, cameo_for, cues
+from .lexicon import DEFAULT_MODE, TYPES, cameo_for, cues, verb_types
 from .model import LogReg
 
-# reporting cues that name the act themselves (lemma -> type); "say", "add", "note" name none
-CUE_TYPES = {
-    "call": "REQUEST", "urge": "REQUEST", "demand": "REQUEST", "ask": "REQUEST", "appeal": "REQUEST",
-    "request": "REQUEST", "press": "REQUEST", "implore": "REQUEST", "exhort": "REQUEST",
-    "accuse": "ACCUSE", "condemn": "ACCUSE", "criticize": "ACCUSE", "criticise": "ACCUSE", "blame": "ACCUSE",
-    "denounce": "ACCUSE", "deplore": "ACCUSE", "complain": "ACCUSE", "protest": "ACCUSE", "slam": "ACCUSE",
-    "deny": "REJECT", "reject": "REJECT", "refuse": "REJECT", "dismiss": "REJECT", "refute": "REJECT",
-    "threaten": "THREATEN", "warn": "THREATEN",
-    "welcome": "SUPPORT", "praise": "SUPPORT", "thank": "SUPPORT", "congratulate": "SUPPORT",
-    "support": "SUPPORT", "hail": "SUPPORT", "commend": "SUPPORT",
-    "promise": "AGREE", "pledge": "AGREE", "vow": "AGREE", "offer": "AGREE", "agree": "AGREE",
-    "propose": "AGREE", "apologize": "CONCEDE", "apologise": "CONCEDE", "admit": "CONCEDE",
-}
+# reporting cues that name the act themselves (lemma -> type, data/plover/verbs.tsv); "say", "add", "note" name none
+CUE_TYPES = verb_types()
 CUE_PRIOR = 0.6    # probability mass the cue's type gets before renormalising
 
 _REQ = re.compile(r"\b(call on|call upon|call for|urge|demand|ask|request|appeal|must|should|need to|have to|expect .{0,30} to|insist)\b")
 _DISAPPROVE = re.compile(r"\b(concern|alarm|unacceptable|inadmissible|outrageous|deplor|regret|disappoint|provocat|destructive|irresponsible|condemn|indignation)")
+# the statement's main predicate is itself a disapproval ("we are concerned", "is unacceptable")
+_DISAPPROVE_HEAD = {"concern", "concerned", "alarm", "alarmed", "worry", "worried", "unacceptable", "inadmissible",
+                    "outrageous", "deplorable", "disappointed", "dismay", "dismayed", "regrettable", "provocative",
+                    "irresponsible", "destructive", "groundless", "baseless", "absurd", "indignation"}
+# below this probability a statement that names no act (no cue pattern near its main verb, a cue such as
+# "say") is a plain statement of position or assessment: CAMEO 01, which PLOVER drops
+ABSTAIN_P = 0.6
+# "we note with concern ...", "express deep concern over ...", "concern about ..." at the statement's start
+_CONCERN_START = re.compile(r"(\S+ ){0,3}((note|express|voice|view|regard|see) .{0,30})?\b(concern|alarm|dismay)\b")
 _THREAT = re.compile(r"\b(threaten|ultimatum|or else|unless|consequence|retaliat|will respond|reserve the right|will not hesitate)\b")
 
 
@@ -73,7 +71,8 @@ def _mode(p: Parsed, etype: str) -> str | None:
     return best or DEFAULT_MODE.get(etype)
 
 
-def decide(p: Parsed, probs: np.ndarray, cue: str | None = None) -> tuple[str, float, str]:
+def decide(p: Parsed, probs: np.ndarray, cue: str | None = None, abstain: bool = False
+           ) -> tuple[str | None, float, str]:
     probs = probs.copy()
     reason = "model"
     ct = CUE_TYPES.get((cue or "").lower())
@@ -84,20 +83,30 @@ def decide(p: Parsed, probs: np.ndarray, cue: str | None = None) -> tuple[str, f
     k = int(np.argmax(probs))
     etype = TYPES[k]
     region = p.lemma_text[p.trigger_span[0]:p.trigger_span[1]]
+    head = {k_[2:] for k_ in p.feats if k_.startswith(("t:", "ta:")) and k_.count(":") == 1}
+    head |= {k_[3:] for k_ in p.feats if k_.startswith("ta:")}
     # expressions of concern / "is unacceptable" are disapprovals, not requests, unless a request is made
-    if etype == "REQUEST" and ct != "REQUEST" and _DISAPPROVE.search(region) and not _REQ.search(region):
+    if ct in (None, "ACCUSE") and not _REQ.search(region) and (
+            head & _DISAPPROVE_HEAD or _CONCERN_START.match(p.lemma_text)):
+        etype, reason = "ACCUSE", "disapproval, no request"
+    elif etype == "REQUEST" and ct != "REQUEST" and _DISAPPROVE.search(region) and not _REQ.search(region):
         etype, reason = "ACCUSE", "disapproval, no request"
     if etype in ("REQUEST", "THREATEN") and ct == "ACCUSE":
         etype, reason = "ACCUSE", f"cue {cue}"
-    if etype == "ACCUSE" and ct == "THREATEN" and not _THREAT.search(p.lemma_text) and cue == "warn":
-        pass
-    return etype, float(probs[TYPES.index(etype)]), reason
+    conf = float(probs[TYPES.index(etype)])
+    if abstain and not ct and reason == "model" and conf < ABSTAIN_P and not any(k_.startswith("rt:") for k_ in p.feats):
+        return None, round(1 - conf, 4), "no event: plain statement (position or assessment, CAMEO 01)"
+    return etype, conf, reason
 
 
 def code_many(texts: Iterable[str], cues_: Iterable[str | None] | None = None,
-              negated: Iterable[bool] | None = None, docs: list | None = None) -> list[Event]:
+              negated: Iterable[bool] | None = None, docs: list | None = None,
+              abstain: bool = True) -> list[Event]:
     """Code statements. ``docs``: the statements' contents already parsed (spaCy Docs, e.g.
-    ``span.as_doc()`` of the article's parse), so nothing is parsed twice inside the pipeline."""
+    ``span.as_doc()`` of the article's parse), so nothing is parsed twice inside the pipeline.
+    ``abstain``: a statement that names no act (no act word near its main verb, a neutral cue, a weak
+    model score) gets no event (reason "no event: plain statement ..."), as PLOVER drops CAMEO 01;
+    scoring against a PLOVER set, where every sentence holds an event, passes ``abstain=False``."""
     texts = list(texts)
     cl = list(cues_) if cues_ is not None else [None] * len(texts)
     ng = list(negated) if negated is not None else [False] * len(texts)
@@ -111,7 +120,10 @@ def code_many(texts: Iterable[str], cues_: Iterable[str | None] | None = None,
         parsed = parse_many([texts[i] for i in todo], [cl[i] for i in todo])
     P = model().proba([p.feats for p in parsed])
     for j, i in enumerate(todo):
-        etype, conf, reason = decide(parsed[j], P[j], cl[i])
+        etype, conf, reason = decide(parsed[j], P[j], cl[i], abstain)
+        if etype is None:
+            out[i] = Event(None, None, None, conf, reason, scores={t: round(float(x), 4) for t, x in zip(TYPES, P[j])})
+            continue
         mode = _mode(parsed[j], etype)
         out[i] = Event(etype, mode, cameo_for(etype, mode), round(conf, 4), reason,
                        scores={t: round(float(x), 4) for t, x in zip(TYPES, P[j])})

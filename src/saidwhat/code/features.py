@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .lexicon import cues
+from .lexicon import cues, verb_types
 
 REPORTING = {"say", "tell", "report", "announce", "state", "add", "quote", "confirm", "note", "write",
              "declare", "stress", "emphasize", "emphasise", "explain", "insist_", "indicate", "comment",
@@ -15,6 +15,12 @@ REPORTING = {"say", "tell", "report", "announce", "state", "add", "quote", "conf
 KEEP_STOP = {"not", "no", "never", "will", "would", "must", "should", "shall", "against", "off", "out",
              "down", "up", "back", "on", "over", "unless", "if"}
 FUTURE = {"will", "shall", "'ll", "would"}
+# modality of the trigger region (lemmas): future/intent, negation/refusal, obligation, condition
+_FUT = re.compile(r"\b(will|shall|'ll|would|plan to|intend to|be prepare to|be ready to|be willing to|go to|"
+                  r"threaten to|vow to|pledge to|promise to|decide to|announce .{0,20}will|may|could|might)\b")
+_NEG = re.compile(r"\b(not|n't|never|no|refuse to|fail to|decline to|reject|without)\b")
+_OBL = re.compile(r"\b(must|should|need to|have to|ought to|urge|call on|call upon|call for|demand|ask|appeal)\b")
+_COND = re.compile(r"\b(unless|if|or else|otherwise|in retaliation|in response)\b")
 
 
 @dataclass
@@ -132,15 +138,35 @@ def featurize(doc, cue: str | None = None) -> Parsed:
         for c in list(t.children) + [g for ch in t.children if ch.dep_ == "prep" for g in ch.children]:
             if c.dep_ in ("dobj", "pobj", "dative", "iobj"):
                 objects.append(doc[c.left_edge.i:c.right_edge.i + 1].text)
+    vt = verb_types()
     if cue:
         f["c:" + cue.lower()] = 2.0
+        if cue.lower() in vt:
+            f["cc:" + vt[cue.lower()]] = 2.0
+    if tidx is not None and lemmas[tidx] in vt:
+        f["tc:" + vt[lemmas[tidx]]] = 1.5
     region = ltext[span[0]:span[1]]
+    flags = [k for k, rx in (("fut", _FUT), ("neg", _NEG), ("obl", _OBL), ("cond", _COND)) if rx.search(region)]
+    if _COND.search(ltext) and "cond" not in flags:
+        flags.append("cond")
+    for k in flags:
+        f["m:" + k] = 1.0
+    hit_types: set[str] = set()
     for cu in cues():
         if cu.pattern.search(ltext):
             key = f"r:{cu.type}" + (f":{cu.mode}" if cu.mode else "")
             f[key] = f.get(key, 0.0) + cu.weight
             if cu.pattern.search(region):
                 f[f"rt:{cu.type}"] = f.get(f"rt:{cu.type}", 0.0) + 1.5 * cu.weight
+                hit_types.add(cu.type)
+    # cue/content interaction: the modality of the region crossed with the kinds of act it names
+    # ("will withdraw" -> CONCEDE, "will not accept" -> REJECT, "will impose ... unless" -> THREATEN)
+    for k in flags:
+        for t in hit_types:
+            f[f"x:{k}&{t}"] = 1.0
+    if tidx is not None and lemmas[tidx] in vt:
+        for k in flags:
+            f[f"x:{k}&tc:{vt[lemmas[tidx]]}"] = 1.0
     return Parsed(lemmas, ltext, tidx, span, f, subject, objects)
 
 

@@ -47,6 +47,12 @@ def cues() -> tuple[Cue, ...]:
 
 
 @lru_cache(maxsize=1)
+def verb_types() -> dict[str, str]:
+    """Verb lemma -> the PLOVER type it names by itself (data/plover/verbs.tsv)."""
+    return {r[0].strip(): r[1].strip() for r in _rows("verbs.tsv") if len(r) >= 2}
+
+
+@lru_cache(maxsize=1)
 def cameo_table() -> dict[tuple[str, str | None], str]:
     out = {}
     for row in _rows("cameo.tsv"):

@@ -25,7 +25,7 @@ from .lexicon import TYPES, cameo_for
 from .model import LogReg
 
 SEED = 13
-L2 = 1e-4
+L2 = 1e-5
 EPOCHS = 400
 DEV_WEIGHT = 1.0
 
