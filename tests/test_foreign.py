@@ -360,3 +360,50 @@ def test_names_resolve_without_cyrillic_aliases():
     stmts = extract(doc(text, "ru"), index=ix)
     assert [s.actor_id for s in stmts] == ["person:maria-zakharova", "person:dmitry-peskov",
                                            "person:sergey-lavrov"]
+
+
+ROLE_OF_ORG = [  # (language, text, speaker name, country, sector): a role noun + an organisation
+    ("ru", "Представитель Госдепартамента Дэниел Марш заявил в четверг, что США выделят беженцам "
+           "ещё пять миллионов долларов.", "Дэниел Марш", "USA", "MFA"),
+    ("ru", "Официальный представитель Пентагона Томас Грейвз заявил в четверг, что учения пройдут по плану.",
+     "Томас Грейвз", "USA", "MIL"),
+    ("ru", "Пресс-секретарь Белого дома Пол Хендри сказал в четверг, что визит не отменён.",
+     "Пол Хендри", "USA", "HEAD_OF_STATE"),
+    ("fr", "Le porte-parole du département d'État, Daniel Marsh, a déclaré jeudi que les États-Unis "
+           "fourniront cinq millions de dollars.", "Daniel Marsh", "USA", "MFA"),
+    ("fr", "Daniel Marsh, porte-parole du département d'État, a déclaré jeudi que les contacts se poursuivent.",
+     "Daniel Marsh", "USA", "MFA"),
+    ("de", "Ein Sprecher des Weißen Hauses, Paul Hendry, sagte am Donnerstag, der Besuch finde statt.",
+     "Paul Hendry", "USA", "HEAD_OF_STATE"),
+    ("de", "Der Sprecher des US-Außenministeriums, Daniel Marsh, sagte am Donnerstag, die Gespräche gingen weiter.",
+     "Daniel Marsh", "USA", "MFA"),
+    ("es", "Laura Quint, portavoz del Departamento de Estado, dijo el jueves que las conversaciones continúan.",
+     "Laura Quint", "USA", "MFA"),
+    ("es", "El portavoz del Pentágono, Tomás Graves, dijo el jueves que las maniobras siguen previstas.",
+     "Tomás Graves", "USA", "MIL"),
+]
+
+
+@pytest.mark.parametrize("code,text,name,country,sector", ROLE_OF_ORG)
+def test_role_noun_with_an_organisation_gives_country_and_sector(code, text, name, country, sector):
+    """'Представитель Госдепартамента Дэниел Марш': the organisation in the genitive is split from
+    the name (the speaker is "Дэниел Марш", not "Госдепартамента Дэниел Марш") and gives the
+    unknown person the organisation's country and sector, before or after the name."""
+    d = doc(text, code)
+    stmts = extract(d)
+    check_offsets(d, stmts)
+    assert len(stmts) == 1, [s.quote for s in stmts]
+    s = stmts[0]
+    assert s.speaker == name and s.actor_type == "person"
+    assert (s.country, s.sector) == (country, sector)
+    assert not any(w in s.actor_id for w in ("gosdepartament", "pentagon", "belogo"))
+
+
+def test_organisation_not_next_to_the_name_is_not_the_speakers():
+    text = "Daniel Marsh a déclaré jeudi que le porte-parole du département d'État viendra à Erevan."
+    s = extract(doc(text, "fr"))[0]
+    assert s.speaker == "Daniel Marsh" and s.country is None and s.sector is None
+    # a bare role noun with no organisation the dictionary knows adds nothing either
+    s = extract(doc("Представитель организации Дэниел Марш заявил в четверг, что контакты продолжаются.",
+                    "ru"))[0]
+    assert s.speaker in ("Дэниел Марш", "Представитель организации Дэниел Марш") and s.country is None

@@ -171,3 +171,58 @@ def test_gold_file(tmp_path):
     lk.add(sts)
     sc = pairwise_scores(lk.assignments(), g)
     assert sc["tp"] == 1 and sc["fn"] == 2 and sc["precision"] == 1.0
+
+
+def test_several_speaker_keys_per_statement():
+    from saidwhat.link import speaker_key, speaker_keys
+
+    assert speaker_keys(ZAK) == ["RUS/MFA", "person:maria-zakharova", "p:zakharova"]
+    assert speaker_key(ZAK) == "RUS/MFA"  # the clusters table's key: the first one
+    ru = dict(speaker="Мария Захарова", actor_id="person:mariya-zakharova", actor_type="person")
+    assert speaker_keys(ru) == ["person:mariya-zakharova", "p:zakharova"]
+    assert speaker_keys(MFA) == ["RUS/MFA", "org:RUS-MFA"]
+    assert speaker_keys({"speaker": "A Source"}) == ["name:a source"]
+    assert speaker_keys({}) == []
+
+
+def test_report_without_country_or_sector_meets_the_others():
+    """A report that lacks the speaker's country/sector (a bare name in a foreign-language report)
+    is filed under its actor id and the surname too, so it meets the reports filed under RUS/MFA —
+    in any order, batch or incremental, and only when the words match."""
+    sts = statements()
+    bare = dict(sts[1], id="s10", doc="bare.txt", doc_id="d10", country=None, sector=None)
+    translit = dict(sts[6], id="s11", doc="ru.txt", doc_id="d11", speaker="Мария Захарова",
+                    actor_id="person:mariya-zakharova", country=None, sector=None)
+    other = dict(sts[5], id="s12", doc="x.txt", doc_id="d12", country=None, sector=None,
+                 quote="The talks on the new consular office in Gyumri will take place next month")
+    everything = sts + [bare, translit, other]
+    ref = None
+    for seed in range(4):
+        shuffled = list(everything)
+        random.Random(seed).shuffle(shuffled)
+        lk = Linker()
+        for i in range(0, len(shuffled), 3):
+            lk.add(shuffled[i:i + 3])
+        got = lk.clusters()
+        ref = ref or got
+        assert got == ref
+    assert "s10" in ref["s1"] and "s11" in ref["s6"]  # via the actor id, via the surname
+    assert ref["s12"] == ["s12"] and ref["s8"] == ["s8"]  # same block, other words: apart
+    # without the extra keys (country/sector only) the bare report would have stayed alone
+    from saidwhat.link.cluster import speaker_key
+    assert speaker_key(bare) != speaker_key(sts[1])
+
+
+def test_state_version_2_records_still_load():
+    lk = Linker()
+    lk.add(statements())
+    state = json.loads(json.dumps(lk.to_state()))
+    assert state["version"] == 3
+    for rec in state["items"].values():  # version 2 kept one key per record
+        rec[0] = rec[0][0] if rec[0] else None
+    state["version"] = 2
+    old = Linker.from_state(state)
+    assert old.clusters() == lk.clusters()
+    more = dict(statements()[1], id="s13", doc="late.txt", doc_id="d13", published="2024-04-13")
+    old.add([more])
+    assert old.cluster_of("s13") == "s1"

@@ -2,8 +2,11 @@
 
 Input: dicts shaped like ``Statement.to_dict()`` plus the document's ``published``, ``outlet``, ``url``.
 
-* Blocking: a statement is only compared with statements of the same speaker key (``speaker_key``)
-  whose day (statement ``date``, else ``published``) is within ``window_days`` — never all pairs.
+* Blocking: a statement is only compared with statements that share one of its speaker keys
+  (``speaker_keys``: ``COUNTRY/SECTOR``, the actor id, the transliterated surname of a person) and
+  whose day (statement ``date``, else ``published``) is within ``window_days`` — never all pairs. A
+  statement is findable under each of its keys, so a report that lacks the speaker's country/sector
+  (a foreign-language report, a bare name) still meets the others through the actor id or the name.
 * Link test (symmetric): containment of the shorter content-token set in the longer >= ``min_overlap``;
   a shared quoted fragment (>= 5 consecutive tokens) lowers the bar to ``fragment_overlap``; shared
   numbers/names add a small bonus, disjoint numbers a penalty (tie-breakers only).
@@ -20,6 +23,7 @@ Input: dicts shaped like ``Statement.to_dict()`` plus the document's ``published
 from __future__ import annotations
 
 import gc
+import re
 from collections import Counter
 from datetime import date as _date
 
@@ -28,17 +32,33 @@ from .text import content, name_words, names, ngrams, numbers, tokens, translit
 FRAG = 5
 
 
-def speaker_key(st: dict) -> str | None:
-    """Who spoke, coarsely: a person or organisation with country+sector maps to ``RUS/MFA`` so a
-    ministry's spokesperson and the ministry share a block; otherwise the actor id, else the name."""
+def speaker_keys(st: dict) -> list[str]:
+    """The blocks a statement is filed under, most specific role first: ``RUS/MFA`` for a person or
+    organisation with country+sector (a ministry's spokesperson and the ministry share it), the
+    actor id (else ``name:<speaker>``), and for a person ``p:<surname>`` in Latin letters (so
+    "Дэниел Марш" and "Daniel Marsh" meet). Several keys: candidates are the union of the blocks."""
+    keys: list[str] = []
     c, s = st.get("country"), st.get("sector")
-    if c and s and st.get("actor_type") in (None, "person", "organization"):
-        return f"{c}/{s}"
+    kind = st.get("actor_type")
+    if c and s and kind in (None, "person", "organization"):
+        keys.append(f"{c}/{s}")
     if st.get("actor_id"):
-        return str(st["actor_id"])
-    if st.get("speaker"):
-        return "name:" + " ".join(str(st["speaker"]).lower().split())
-    return None
+        keys.append(str(st["actor_id"]))
+    elif st.get("speaker"):
+        keys.append("name:" + " ".join(str(st["speaker"]).lower().split()))
+    person = kind == "person" or str(st.get("actor_id") or "").startswith("person:")
+    if person and st.get("speaker"):
+        words = re.findall(r"[^\W\d_]+", translit(str(st["speaker"]).split()[-1]))
+        if words and len(words[-1]) >= 3:
+            keys.append("p:" + words[-1])
+    return list(dict.fromkeys(keys))
+
+
+def speaker_key(st: dict) -> str | None:
+    """Who spoke, coarsely (the first of ``speaker_keys``): ``RUS/MFA`` for a person or organisation
+    with country+sector, otherwise the actor id, else the name. The ``clusters.speaker_key`` column."""
+    keys = speaker_keys(st)
+    return keys[0] if keys else None
 
 
 def _day(st: dict) -> int | None:
@@ -58,10 +78,10 @@ def sort_key(st: dict) -> list:
 
 
 def _record(st: dict) -> list:
-    """The persisted per-statement record: [speaker key, day, sort key, tokens, names, language,
+    """The persisted per-statement record: [speaker keys, day, sort key, tokens, names, language,
     name anchors]."""
     quote = st.get("quote") or ""
-    return [speaker_key(st), _day(st), sort_key(st), tokens(quote), sorted(names(quote)),
+    return [speaker_keys(st), _day(st), sort_key(st), tokens(quote), sorted(names(quote)),
             st.get("language") or None, name_anchors(quote, st)]
 
 
@@ -109,6 +129,13 @@ def name_anchors(quote: str, st: dict | None = None) -> list[list[str]]:
 def _is_country(keys: frozenset) -> bool:
     """A name matched only as a country (an ISO3 actor id, or a country's name stem)."""
     return any(len(k) == 3 and k.isupper() for k in keys)
+
+
+def _keys(k) -> list[str]:
+    """Speaker keys of a record (state version 2 kept one key or None)."""
+    if k is None:
+        return []
+    return [k] if isinstance(k, str) else list(k)
 
 
 class _Feat:
@@ -208,13 +235,13 @@ class Linker:
 
     # ---- public API ---------------------------------------------------------------------------
     def _register(self, sid: str, rec: list, feat: _Feat | None = None) -> None:
-        key, day = rec[0], rec[1]
+        day = rec[1]
         self.items[sid] = rec
         self._feat[sid] = feat or _Feat(rec[3], rec[4], *(rec[5:7] if len(rec) > 5 else ()))
         self.parent.setdefault(sid, sid)
         if sid == self.parent[sid]:
             self._members.setdefault(sid, []).append(sid)
-        if key is not None:
+        for key in _keys(rec[0]):
             self._index.setdefault((key, day), []).append(sid)
 
     def add(self, statements: list[dict]) -> dict[str, str]:
@@ -238,13 +265,18 @@ class Linker:
             if sid in self.items:
                 continue
             rec = _record(st)
-            key, day = rec[0], rec[1]
+            keys, day = rec[0], rec[1]
             feat = _Feat(*rec[3:7])
             cands: list[str] = []
-            if key is not None:
-                days = [day] if day is None else range(day - self.window_days, day + self.window_days + 1)
+            days = [day] if day is None else range(day - self.window_days, day + self.window_days + 1)
+            index = self._index
+            for key in keys:
                 for d in days:
-                    cands.extend(self._index.get((key, d), ()))
+                    hit = index.get((key, d))
+                    if hit:
+                        cands.extend(hit)
+            if len(keys) > 1:  # a statement filed under several keys is a candidate once
+                cands = list(dict.fromkeys(cands))
             self._register(sid, rec, feat)
             touched.add(sid)
             for c in cands:
@@ -297,7 +329,7 @@ class Linker:
         return {m: cid for cid, mem in self.clusters().items() for m in mem}
 
     def to_state(self) -> dict:
-        return {"version": 2, "window_days": self.window_days, "min_overlap": self.min_overlap,
+        return {"version": 3, "window_days": self.window_days, "min_overlap": self.min_overlap,
                 "fragment_overlap": self.fragment_overlap, "min_tokens": self.min_tokens,
                 "cross_days": self.cross_days, "cross_min": self.cross_min,
                 "items": self.items, "parent": {k: self._find(k) for k in self.parent}}

@@ -2,8 +2,10 @@
 the same utterance, kept up to date batch by batch.
 
 * A statement whose ``cluster_id`` is NULL is *pending*. ``link_pending`` loads the pending
-  statements, and from the linked ones only the candidates in their blocks (same ``link_key``,
-  ``link_day`` within the window; an indexed range query per speaker key), plus the first member of
+  statements, and from the linked ones only the candidates in their blocks (a ``link_blocks`` row
+  with one of their ``link_key``s — a statement has a row per speaker key, see
+  ``saidwhat.link.speaker_keys`` — and ``link_day`` within the window; indexed range queries per
+  key), plus the first member of
   each candidate's cluster. ``saidwhat.link.Linker`` joins the candidates' clusters as they are and
   compares each pending statement with its candidates; clusters that a new statement bridges are
   merged. Clusters are connected components of a symmetric link test, so the result does not depend
@@ -17,8 +19,9 @@ the same utterance, kept up to date batch by batch.
   order-independent too. Near duplicates are marked, never dropped.
 
 Both run in the writer's transaction (``Store.add_results``), so a batch is stored and linked
-atomically; anything left pending (linking switched off, a database from before 0004) is linked by
-the next batch or by ``saidwhat link``.
+atomically; anything left pending (linking switched off, a database from before 0004 or 0005) is
+linked by the next batch or by ``saidwhat link``. The read side is ``cluster_reads`` (re-exported
+here for ``Store`` and the web app).
 """
 from __future__ import annotations
 
@@ -30,6 +33,8 @@ from typing import Any, Iterable
 
 import sqlalchemy as sa
 
+from .cluster_reads import (  # noqa: F401  (the read side, re-exported for Store and the web app)
+    MEMBER_COLUMNS, cluster_row, get_cluster, link_counts, list_clusters, members, pending_utterance)
 from .schema import clusters, doc_bands, documents, link_blocks, statements
 
 S, D, C, B, L = statements, documents, clusters, doc_bands, link_blocks
@@ -73,35 +78,24 @@ def day_of(date: str | None, published: str | None) -> int | None:
     return None
 
 
-def link_block(row: dict, published: str | None) -> dict[str, Any]:
-    """The ``link_blocks`` row of a statement row."""
-    from ..link import speaker_key
+def link_block_rows(row: dict, published: str | None) -> list[dict[str, Any]]:
+    """The ``link_blocks`` rows of a statement row: one per speaker key, all with its day."""
+    from ..link import speaker_keys
 
-    return {"statement_id": row["id"], "link_key": speaker_key(row),
-            "link_day": day_of(row.get("date"), published)}
-
-
-MEMBER_COLUMNS = (S.c.id, S.c.doc_id, S.c.kind, S.c.quote, S.c.start, S.c["end"], S.c.speaker,
-                  S.c.speaker_mention, S.c.actor_id, S.c.actor_type, S.c.country, S.c.sector,
-                  S.c.date, S.c.event_type, S.c.targets, S.c.negated, S.c.cluster_id, L.c.link_key,
-                  L.c.link_day, D.c.published, D.c.outlet, D.c.url, D.c.language, D.c.title,
-                  D.c.near_dup_of, D.c.name.label("doc"))
+    day = day_of(row.get("date"), published)
+    return [{"statement_id": row["id"], "link_key": k, "link_day": day} for k in speaker_keys(row)]
 
 
-def _members(conn: sa.Connection, *where) -> list[dict]:
-    q = (sa.select(*MEMBER_COLUMNS)
-         .select_from(S.join(D, S.c.doc_id == D.c.id).outerjoin(L, L.c.statement_id == S.c.id))
-         .where(*where))
-    out = []
-    for r in conn.execute(q):
-        m = dict(r._mapping)
-        try:
-            m["targets"] = json.loads(m["targets"] or "[]")
-        except ValueError:
-            m["targets"] = []
-        m["negated"] = bool(m["negated"])
-        out.append(m)
-    return out
+def write_link_blocks(conn: sa.Connection, rows: list[dict], published: dict[str, str | None]) -> int:
+    """(Re)file statement rows under their blocking keys (``published``: doc id -> its date): their
+    old rows go (a re-written statement may have other keys), the new ones come in."""
+    ids = [r["id"] for r in rows]
+    for part in _chunks(ids):
+        conn.execute(L.delete().where(L.c.statement_id.in_(part)))
+    blocks = [b for r in rows for b in link_block_rows(r, published.get(r.get("doc_id")))]
+    for part in _chunks(blocks, 1000):
+        conn.execute(L.insert(), part)
+    return len(blocks)
 
 
 # --- statements ----------------------------------------------------------------------------------
@@ -130,13 +124,14 @@ def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _candidates(conn: sa.Connection, pending: list[dict], window: int) -> list[dict]:
-    """Linked statements in the blocks of the pending ones (never the whole table)."""
+    """Linked statements in the blocks of the pending ones (never the whole table): for each
+    speaker key of a pending statement, the statements filed under it with a day in the window."""
     if conn.execute(sa.select(S.c.id).where(S.c.cluster_id.is_not(None)).limit(1)).first() is None:
         return []
     days: dict[str, set] = defaultdict(set)
     for p in pending:
-        if p["link_key"] is not None:
-            days[p["link_key"]].add(p["link_day"])
+        for key in p["link_keys"]:
+            days[key].add(p["link_day"])
     out: dict[str, dict] = {}
     for key in sorted(days):
         ds = days[key]
@@ -145,9 +140,30 @@ def _candidates(conn: sa.Connection, pending: list[dict], window: int) -> list[d
         if None in ds:
             conds.append(L.c.link_day.is_(None))
         for part in _chunks(conds, 100):
-            for m in _members(conn, L.c.link_key == key, S.c.cluster_id.is_not(None), sa.or_(*part)):
+            ids = sa.select(L.c.statement_id).where(L.c.link_key == key, sa.or_(*part))
+            for m in members(conn, S.c.id.in_(ids), S.c.cluster_id.is_not(None)):
                 out[m["id"]] = m
     return list(out.values())
+
+
+def _refile(conn: sa.Connection, pending: list[dict]) -> int:
+    """Give each pending statement its blocking keys and day (``link_keys``, ``link_day``) and make
+    ``link_blocks`` agree (rows written before 0005, or by an older speaker-key rule)."""
+    from ..link import speaker_keys
+
+    stored: dict[str, set] = defaultdict(set)
+    for part in _chunks([p["id"] for p in pending]):
+        for sid, key, day in conn.execute(sa.select(L.c.statement_id, L.c.link_key, L.c.link_day)
+                                          .where(L.c.statement_id.in_(part))):
+            stored[sid].add((key, day))
+    stale = []
+    for p in pending:
+        p["link_keys"], p["link_day"] = speaker_keys(p), day_of(p.get("date"), p.get("published"))
+        if {(k, p["link_day"]) for k in p["link_keys"]} != stored.get(p["id"], set()):
+            stale.append(p)
+    if stale:
+        write_link_blocks(conn, stale, {p["doc_id"]: p.get("published") for p in stale})
+    return len(stale)
 
 
 def link_pending(conn: sa.Connection, options: LinkOptions | None = None) -> dict[str, int]:
@@ -155,28 +171,16 @@ def link_pending(conn: sa.Connection, options: LinkOptions | None = None) -> dic
     statements given a cluster), ``merged`` (earlier clusters merged into others or renamed),
     ``clusters`` (cluster rows rewritten)."""
     options = options or LinkOptions()
-    pending = _members(conn, S.c.cluster_id.is_(None))
+    pending = members(conn, S.c.cluster_id.is_(None))
     if not pending:
         return {"linked": 0, "merged": 0, "clusters": 0}
-    from ..link import speaker_key
-
-    stale = []
-    for p in pending:  # the blocking key, (re)computed for rows written before 0004
-        key, day = speaker_key(p), day_of(p.get("date"), p.get("published"))
-        if (key, day) != (p["link_key"], p["link_day"]):
-            p["link_key"], p["link_day"] = key, day
-            stale.append({"statement_id": p["id"], "link_key": key, "link_day": day})
-    if stale:
-        from .writes import upsert
-
-        for part in _chunks(stale, 1000):
-            upsert(conn, L, part, ["statement_id"])
+    _refile(conn, pending)
     window = max(options.window_days, options.cross_days)
     cands = _candidates(conn, pending, window)
     loaded = {c["id"] for c in cands}
     missing = sorted({c["cluster_id"] for c in cands} - loaded)
     for ids in _chunks(missing):  # the first member of each candidate cluster: its id, its rank
-        cands.extend(_members(conn, S.c.id.in_(ids)))
+        cands.extend(members(conn, S.c.id.in_(ids)))
     lk = options.linker()
     lk.seed(cands, {c["id"]: c["cluster_id"] for c in cands})
     lk.add(pending)
@@ -198,13 +202,13 @@ def link_pending(conn: sa.Connection, options: LinkOptions | None = None) -> dic
     return {"linked": len(rows), "merged": len(remap), "clusters": len(affected)}
 
 
-def summarize(members: list[dict]) -> dict[str, Any]:
+def summarize(group: list[dict]) -> dict[str, Any]:
     """The ``clusters`` row of one cluster from its members (with document fields)."""
     from ..link import cluster_summary, speaker_key
     from ..link.cluster import sort_key
 
-    summ = cluster_summary(members)
-    ms = sorted(members, key=sort_key)
+    summ = cluster_summary(group)
+    ms = sorted(group, key=sort_key)
     canon = next(m for m in ms if m.get("quote") == summ["canonical_text"])
     events = Counter(m["event_type"] for m in ms if m.get("event_type"))
     event = canon.get("event_type") or (min(events.items(), key=lambda kv: (-kv[1], kv[0]))[0]
@@ -232,7 +236,7 @@ def refresh(conn: sa.Connection, cluster_ids: Iterable[str]) -> int:
     n = 0
     for part in _chunks(ids):
         groups: dict[str, list[dict]] = defaultdict(list)
-        for m in _members(conn, S.c.cluster_id.in_(part)):
+        for m in members(conn, S.c.cluster_id.in_(part)):
             groups[m["cluster_id"]].append(m)
         rows = [summarize(groups[c]) for c in part if c in groups]
         gone = [c for c in part if c not in groups]
@@ -324,89 +328,3 @@ def reset(conn: sa.Connection) -> None:
     conn.execute(C.delete())
     conn.execute(B.delete())
     conn.execute(D.update().where(D.c.near_dup_of.is_not(None)).values(near_dup_of=None))
-
-
-# --- reads ---------------------------------------------------------------------------------------
-
-def cluster_row(row: Any) -> dict[str, Any]:
-    m = dict(row._mapping)
-    for k in ("targets", "languages"):
-        try:
-            m[k] = json.loads(m.get(k) or "[]")
-        except ValueError:
-            m[k] = []
-    m["negated"] = bool(m.get("negated"))
-    return m
-
-
-def get_cluster(conn: sa.Connection, key: str) -> dict[str, Any] | None:
-    """A cluster (by its id, or by the id of any member statement) with every report, first report
-    first: the cluster's fields plus ``reports`` (statement, document, outlet, published, date,
-    kind, wording, ``first``)."""
-    row = conn.execute(sa.select(C).where(C.c.id == key)).first()
-    if row is None:
-        cid = conn.execute(sa.select(S.c.cluster_id).where(S.c.id == key)).scalar()
-        row = conn.execute(sa.select(C).where(C.c.id == cid)).first() if cid else None
-    if row is None:
-        return None
-    from ..link.cluster import sort_key
-
-    out = cluster_row(row)
-    members = sorted(_members(conn, S.c.cluster_id == out["id"]), key=sort_key)
-    for m in members:
-        m["first"] = m["id"] == out["id"]
-        for k in ("link_key", "link_day", "cluster_id"):
-            m.pop(k, None)
-    out["reports"] = members
-    out["outlets"] = sorted({m["outlet"] for m in members if m.get("outlet")})
-    return out
-
-
-def list_clusters(conn: sa.Connection, *, actor: str | None = None, since: str | None = None,
-                  until: str | None = None, event: str | None = None, min_reports: int = 1,
-                  limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
-    """Clusters (one per utterance) in date order. ``actor``: a substring of a member's speaker,
-    mention or actor id; ``since``/``until`` bound the cluster date; ``event``: PLOVER type."""
-    from .queries import filter_clauses, since_bound, until_bound
-
-    where = []
-    if actor:
-        sub = sa.select(S.c.cluster_id).where(*filter_clauses(conn.dialect.name, speaker=actor),
-                                              S.c.cluster_id.is_not(None))
-        where.append(C.c.id.in_(sub))
-    if since:
-        where.append(C.c.date >= since_bound(since))
-    if until:
-        where.append(C.c.date <= until_bound(until))
-    if event:
-        where.append(C.c.event_type == event.strip().upper())
-    if min_reports > 1:
-        where.append(C.c.n_reports >= min_reports)
-    q = (sa.select(C).where(*where)
-         .order_by(sa.case((C.c.date.is_(None), 1), else_=0), C.c.date, C.c.first_published,
-                   C.c.first_doc, C.c.first_start, C.c.id))
-    if limit is not None:
-        q = q.limit(int(limit))
-    if offset:
-        q = q.offset(int(offset))
-    return [cluster_row(r) for r in conn.execute(q)]
-
-
-def pending_utterance(st: dict) -> dict[str, Any]:
-    """A statement not linked yet, shaped like a ``clusters`` row (an utterance of its own)."""
-    return {"id": st["id"], "speaker_key": None, "speaker": st.get("speaker"),
-            "actor_id": st.get("actor_id"), "date": st.get("date"), "event_type": st.get("event_type"),
-            "targets": st.get("targets") or [], "canonical_text": st.get("quote"),
-            "canonical_statement": st["id"], "negated": bool(st.get("negated")),
-            "first_doc": st.get("doc_id"), "first_outlet": st.get("outlet") or st.get("doc"),
-            "first_published": st.get("published"), "first_start": st.get("start"), "n_statements": 1, "n_reports": 1,
-            "n_outlets": 1 if st.get("outlet") else 0, "languages": [], "pending": True}
-
-
-def link_counts(conn: sa.Connection) -> dict[str, int]:
-    one = lambda q: conn.execute(q).scalar() or 0  # noqa: E731
-    return {"statements": one(sa.select(sa.func.count()).select_from(S)),
-            "pending": one(sa.select(sa.func.count()).where(S.c.cluster_id.is_(None))),
-            "clusters": one(sa.select(sa.func.count()).select_from(C)),
-            "multi_report_clusters": one(sa.select(sa.func.count()).where(C.c.n_reports > 1)),
-            "near_duplicates": one(sa.select(sa.func.count()).where(D.c.near_dup_of.is_not(None)))}

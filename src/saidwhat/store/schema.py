@@ -28,6 +28,8 @@ documents = sa.Table(
     # linking (migration 0004): the earlier document this one nearly duplicates (kept, marked)
     sa.Column("near_dup_of", sa.String(64)),
     sa.Index("ix_documents_near_dup_of", "near_dup_of"),
+    sa.Index("ix_documents_outlet", "outlet"),        # migration 0005
+    sa.Index("ix_documents_language", "language"),    # migration 0005
 )
 
 statements = sa.Table(
@@ -76,15 +78,16 @@ statements = sa.Table(
     sa.Index("ix_statements_cluster_id", "cluster_id"),
 )
 
-# The blocking key of each statement (migration 0004): the linker only compares statements with
-# the same speaker key (``saidwhat.link.speaker_key``) whose days (statement date, else publication
-# date, as a date ordinal) are close. Kept out of ``statements`` so statement records stay as they are.
+# The blocking keys of each statement (migration 0004; several per statement since 0005): the
+# linker only compares statements that share a speaker key (``saidwhat.link.speaker_keys``) and whose
+# days (statement date, else publication date, as a date ordinal) are close. Kept out of
+# ``statements`` so statement records stay as they are.
 link_blocks = sa.Table(
     "link_blocks",
     metadata,
     sa.Column("statement_id", sa.String(64), sa.ForeignKey("statements.id", ondelete="CASCADE"),
               primary_key=True),
-    sa.Column("link_key", sa.Text),
+    sa.Column("link_key", sa.Text, primary_key=True),
     sa.Column("link_day", sa.Integer),
     sa.Index("ix_link_blocks_key_day", "link_key", "link_day"),
 )

@@ -8,7 +8,7 @@ from typing import Any, Iterable, Mapping
 
 import sqlalchemy as sa
 
-from .schema import JSON_LIST_COLUMNS, documents, ingest_errors, link_blocks, statements
+from .schema import JSON_LIST_COLUMNS, documents, ingest_errors, statements
 
 DOC_COLUMNS = [c.name for c in documents.columns]
 STMT_COLUMNS = [c.name for c in statements.columns]
@@ -103,7 +103,7 @@ def write_results(conn: sa.Connection, results: list[Any]) -> dict[str, int]:
             row["doc_id"] = doc["id"]
             stmts[row["id"]] = row  # the last of two same-id statements wins
     if docs:
-        from .clusters import link_block, unlink_documents
+        from .clusters import unlink_documents, write_link_blocks
 
         upsert(conn, documents, list(docs.values()), ["id"], keep=["ingested_at", "near_dup_of"])
         ids = list(docs)
@@ -113,10 +113,8 @@ def write_results(conn: sa.Connection, results: list[Any]) -> dict[str, int]:
         rows = list(stmts.values())
         for i in range(0, len(rows), 1000):
             upsert(conn, statements, rows[i:i + 1000], ["id"])
-        # the linker's blocking key of each statement (speaker key, day)
-        blocks = [link_block(r, docs[r["doc_id"]].get("published")) for r in rows]
-        for i in range(0, len(blocks), 1000):
-            upsert(conn, link_blocks, blocks[i:i + 1000], ["statement_id"])
+        # the linker's blocking keys of each statement (one row per speaker key, with its day)
+        write_link_blocks(conn, rows, {i: d.get("published") for i, d in docs.items()})
     if errors:
         write_errors(conn, errors, ts)
     return {"documents": len(docs), "statements": len(stmts), "errors": len(errors)}

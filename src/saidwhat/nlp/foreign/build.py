@@ -127,7 +127,7 @@ def build_statements(cands: list[FCandidate], document: Document, L: Lang, index
                      masked: str) -> list[Statement]:
     text = document.text
     pub = parse_iso(document.published)
-    res = SpeakerResolver(index, L, date=document.published)
+    res = SpeakerResolver(index, L, date=document.published, text=masked)
     out: list[Statement] = []
     for c in sorted(cands, key=lambda c: c.start):
         spk = _speaker_of(c, res, text, L)

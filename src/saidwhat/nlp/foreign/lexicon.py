@@ -88,6 +88,8 @@ class Lang:
     date_word_re: re.Pattern                # any weekday / relative word (not a name, not a speaker)
     explicit_re: re.Pattern
     extra: dict = field(default_factory=dict)
+    role_head_re: re.Pattern | None = None  # role nouns that take an organisation after them
+    role_link_re: re.Pattern | None = None  # what stands between the noun and the organisation
 
 
 def _ru_forms(form: str) -> str:
@@ -151,6 +153,9 @@ def _compile(code: str, cues: dict, lex: dict) -> Lang:
     relative.sort(key=lambda r: len(r[0].pattern), reverse=True)
     date_words = [f for forms in d["weekdays"] for f in forms] + list(d["relative"])
     poss = [(re.compile(bounded(word_pattern(p)), re.I), g) for p, g in cues.get("possessive_according", {}).items()]
+    role_of = lex.get("role_of", {}).get(code) or {}
+    links = sorted(role_of.get("links", []), key=len, reverse=True)
+    link_alt = "|".join(word_pattern(w) + ("" if w[-1] in "'\u2019" else r"(?![\w\-])") for w in links)
     return Lang(
         code=code, cue_re=cue_re, cues={n: c for n, _, c in groups},
         comp_re=re.compile(r"^\s*,?\s*(?:" + "|".join(
@@ -183,6 +188,8 @@ def _compile(code: str, cues: dict, lex: dict) -> Lang:
         last_re=re.compile(alternation(d["last"]) + r"\s*$", re.I),
         date_word_re=re.compile(alternation(date_words), re.I),
         explicit_re=explicit,
+        role_head_re=re.compile(alternation(role_of["heads"]), re.I) if role_of.get("heads") else None,
+        role_link_re=re.compile(rf"\s*(?:(?:{link_alt})\s*)?" if links else r"\s*", re.I),
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ...actors import Actor, ActorIndex
 from ...actors.model import slug
@@ -182,6 +182,8 @@ class SpeakerResolver:
     history: list[tuple[Actor, str | None]] = field(default_factory=list)
     people: dict[str, Actor] = field(default_factory=dict)   # surname key -> auto person of this doc
     _cache: dict[str, Actor | None] = field(default_factory=dict)
+    text: str = ""              # the document's masked text (organisations next to a name)
+    _orgs: dict[str, Actor | None] = field(default_factory=dict)
 
     def context_country(self) -> str | None:
         for a, _ in reversed(self.history):
@@ -252,10 +254,21 @@ class SpeakerResolver:
         self._cache[name] = hit
         return hit
 
+    def org_of(self, phrase: str) -> Actor | None:
+        """An organisation with a country that ``phrase`` names (``orgs.lookup``), cached."""
+        if phrase not in self._orgs:
+            from . import orgs
+            self._orgs[phrase] = orgs.lookup(self.index, phrase, self.L.code, self.date)
+        return self._orgs[phrase]
+
     def auto_person(self, name: str, country: str | None, sector: str | None) -> Actor:
         key = _surname_key(name)
         known = self.people.get(key)
-        if known is not None:
+        if known is not None and (known.country or not country):
+            return known
+        if known is not None:   # named bare first, with a role now: the role's country and sector
+            known = replace(known, country=country, sector=sector)
+            self.people[key] = known
             return known
         latin = translit(name) if is_cyrillic(name) else deaccent(name)
         a = Actor(id="person:" + (slug(latin) or "unknown"), name=name, type="person", country=country,
@@ -267,6 +280,8 @@ class SpeakerResolver:
     def resolve(self, group: Group | None, gender: str | None = None) -> Speaker:
         if group is None:
             return Speaker(None, None, None, None)
+        from . import orgs
+        group, org = orgs.split_names(group, self.org_of, lambda t: self.lookup_name(t) is not None)
         names, roles = group.of("name"), group.of("role")
         isos = [i.iso for i in group.items if i.kind in ("country", "adj")]
         mention = _mention(group)
@@ -290,8 +305,14 @@ class SpeakerResolver:
             n = person_names[-1]
             country = iso or (role_actor.country if role_actor else None)
             sector = role_actor.sector if role_actor else None
-            a = self.people.get(_surname_key(n.text)) or self.auto_person(n.text, country, sector)
+            if role_actor is None or not role_actor.country:   # "porte-parole du département d'État"
+                org = org or orgs.near(self.text, n, self.L, self.org_of)
+                if org is not None:
+                    country, sector = org.country, org.sector
+            a = self.auto_person(n.text, country, sector)
             return Speaker(a, *mention, label="PERSON", gender=gender or _gender_of(n.text))
+        if role_actor is None and org is not None:
+            return Speaker(org, *mention, label="ORG", gender=gender)
         if role_actor is not None:
             return Speaker(role_actor, *mention, label="PERSON" if role_actor.type == "person" else "ORG",
                            gender=gender)
