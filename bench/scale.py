@@ -136,40 +136,57 @@ def part_speed(args) -> None:
 
 
 def part_dask(args) -> None:
+    """One process against 2 Dask workers on the same documents, ``--repeat`` times, interleaved
+    (one, two, one, two, ...) so that load from elsewhere hits both alike; prints every pair with
+    the load average and the median speed-up."""
     from saidwhat.config import Settings
     from saidwhat.pipeline import ingest as local_ingest
-    from saidwhat.runners import DaskRunner
+    from saidwhat.pipeline import load_nlp
+    from saidwhat.runners import DEFAULT_CHUNK, DaskRunner
     from saidwhat.store import Store
 
     texts = real_sized(args.dask_words // 2) + synthetic(args.dask_words // 2)
     n = words(texts)
     settings = Settings()
+    chunk = args.chunk_size or DEFAULT_CHUNK
     with tempfile.TemporaryDirectory() as tmp:
         corpus = write_corpus(texts, Path(tmp) / "corpus")
-        # one process: the model is loaded before timing, as the workers' is
-        from saidwhat.pipeline import load_nlp
-        load_nlp(settings)
-        t0 = time.perf_counter()
-        with Store(str(Path(tmp) / "one.db")) as s:
-            rep1 = local_ingest([str(corpus)], s, settings)
-        one = time.perf_counter() - t0
+        # one process: the model is loaded (and warmed) before timing, as the workers' is
+        list(load_nlp(settings).pipe(texts[:4]))
         t0 = time.perf_counter()
         runner = DaskRunner(workers=2, settings=settings)
         runner.client.run(lambda: None)
         start = time.perf_counter() - t0
+        pairs = []
         try:
-            t0 = time.perf_counter()
-            with Store(str(Path(tmp) / "two.db")) as s:
-                rep2 = runner.ingest([str(corpus)], s, chunk_size=args.chunk_size)
-            two = time.perf_counter() - t0
+            with Store(str(Path(tmp) / "warm.db")) as s:  # warms the workers' models
+                runner.ingest([str(p) for p in sorted(corpus.iterdir())[:8]], s, chunk_size=1)
+            for k in range(args.repeat):
+                load_before = load()
+                t0 = time.perf_counter()
+                with Store(str(Path(tmp) / f"one{k}.db")) as s:
+                    rep1 = local_ingest([str(corpus)], s, settings)
+                one = time.perf_counter() - t0
+                t0, cpu0 = time.perf_counter(), time.process_time()
+                with Store(str(Path(tmp) / f"two{k}.db")) as s:
+                    rep2 = runner.ingest([str(corpus)], s, chunk_size=chunk)
+                two, client_cpu = time.perf_counter() - t0, time.process_time() - cpu0
+                assert rep1.statements == rep2.statements, (rep1.statements, rep2.statements)
+                pairs.append((one / two, one, two, client_cpu, load_before, load()))
+                print(f"dask   run {k + 1}: 1 process {one:.1f} s, 2 workers {two:.1f} s "
+                      f"(client CPU {client_cpu:.1f} s) = {one / two:.2f}x; "
+                      f"load {load_before} -> {load()}")
         finally:
             runner.close()
-    assert rep1.statements == rep2.statements, (rep1.statements, rep2.statements)
-    print(f"dask   ingest {n:,} words, {len(texts)} docs, {rep1.statements} statements: "
-          f"1 process {one:.1f} s ({n / one:,.0f} words/s); 2 workers {two:.1f} s "
+    ratios = sorted(p[0] for p in pairs)
+    med = ratios[len(ratios) // 2]
+    one, two = sorted((p[1], p[2]) for p in pairs)[len(pairs) // 2]
+    print(f"dask   ingest {n:,} words, {len(texts)} docs, {rep1.statements} statements, chunks of "
+          f"{chunk}: 1 process {one:.1f} s ({n / one:,.0f} words/s); 2 workers {two:.1f} s "
           f"({n / two:,.0f} words/s; cluster start + model load {start:.1f} s, not counted)")
-    print(f"dask   speedup 2 workers / 1 process = {one / two:.2f}x (target >= 1.7); "
-          f"with start-up {one / (two + start):.2f}x")
+    print(f"dask   speedup 2 workers / 1 process = median {med:.2f}x of {len(ratios)} "
+          f"(all: {', '.join(f'{r:.2f}' for r in ratios)}; target >= 1.7); with start-up "
+          f"{one / (two + start):.2f}x")
 
 
 def part_rss(args) -> None:
@@ -309,7 +326,7 @@ def part_fts(args) -> None:
     targets = []
     tmp = tempfile.mkdtemp()
     if "sqlite" in args.backends:
-        targets.append(("sqlite", str(Path(tmp) / "fts.db"), None))
+        targets.append(("sqlite", args.fts_db or str(Path(tmp) / "fts.db"), None))
     pg = args.pg or os.environ.get("SAIDWHAT_TEST_PG")
     cleanup = None
     if "postgresql" not in args.backends:
@@ -318,7 +335,12 @@ def part_fts(args) -> None:
         try:
             import pg_support
             dsn, reason = pg_support.ensure_server()
-            if dsn:
+            if dsn and args.pg_schema:  # kept between runs (filled once)
+                import psycopg
+                with psycopg.connect(pg_support._libpq(dsn), autocommit=True) as conn:
+                    conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{args.pg_schema}"')
+                pg = pg_support.schema_url(dsn, args.pg_schema)
+            elif dsn:
                 name, pg = pg_support.new_schema(dsn, "bench")
                 cleanup = (dsn, name)
             else:
@@ -330,23 +352,36 @@ def part_fts(args) -> None:
     for label, db, clean in targets:
         try:
             with Store(db) as s:
-                took = fill(s, args.statements)
-                if s.dialect == "postgresql":
-                    with s.engine.connect() as c:
-                        c.exec_driver_sql("ANALYZE statements")
-                        c.commit()
+                have = s.count_statements()
+                if have == args.statements:
+                    took = None
+                elif have:
+                    raise SystemExit(f"{db} holds {have:,} statements, not {args.statements:,}: "
+                                     "remove it (or its schema) first")
                 else:
-                    with s.engine.connect() as c:
+                    took = fill(s, args.statements)
+                with s.engine.connect() as c:
+                    if s.dialect == "postgresql":
+                        # what autovacuum does on a live server: statistics, and the GIN index's
+                        # pending list merged into the index
+                        c.exec_driver_sql("ANALYZE statements")
+                        c.exec_driver_sql("SELECT gin_clean_pending_list("
+                                          "'ix_statements_search_vector'::regclass)")
+                    else:
                         c.exec_driver_sql("PRAGMA optimize")
-                        c.commit()
-                print(f"fts    {label:10s}: {args.statements:>9,} statements (insert {took:.0f} s)")
+                    c.commit()
+                how_filled = f"insert {took:.0f} s" if took is not None else "kept from an earlier run"
+                print(f"fts    {label:10s}: {args.statements:>9,} statements ({how_filled})")
                 for cand in [args.candidates, *([0] if args.exact_too else [])]:
-                    m = measure(s, queries, candidates=cand)
+                    runs = [measure(s, queries, candidates=cand) for _ in range(args.repeat)]
+                    m = sorted(runs, key=lambda r: r["p95"])[len(runs) // 2]  # the median run
+                    p95s = ", ".join(f"{r['p95']:.1f}" for r in runs)
                     how = ("exact ranking" if cand == 0 else
                            f"candidates {cand or 'default'}")
                     print(f"fts    {label:10s}: {how}: search p50 {m['p50']:.1f} ms, "
                           f"p95 {m['p95']:.1f} ms, max {m['max']:.1f} ms over {len(queries)} "
-                          "queries (limit 20; target p95 < 50 ms)")
+                          f"queries (limit 20; target p95 < 50 ms; load {load()}; median of "
+                          f"{len(runs)} run(s), p95s {p95s})")
                     print(f"fts    {label:10s}: {how}: p95 by query class: " + ", ".join(
                         f"{k} {v:.1f} ms" for k, v in m["classes"].items()))
         finally:
@@ -357,19 +392,35 @@ def part_fts(args) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
 
 
+def load() -> str:
+    """The machine's 1-minute load average (the benches share 2 cores with whatever else runs)."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:  # pragma: no cover
+        return "?"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--only", default="speed,dask,rss,fts")
     ap.add_argument("--quick", action="store_true", help="small sizes (a couple of minutes)")
     ap.add_argument("--words", type=int, default=60_000, help="words per speed measurement")
     ap.add_argument("--dask-words", type=int, default=120_000)
-    ap.add_argument("--chunk-size", type=int, default=20)
+    ap.add_argument("--chunk-size", type=int, default=None,
+                    help="dask: documents per task (default: the runner's)")
     ap.add_argument("--rss-docs", default="2000,20000")
     ap.add_argument("--statements", type=int, default=1_000_000)
     ap.add_argument("--pg", default=None, help="PostgreSQL URL for the fts part")
     ap.add_argument("--backends", default="sqlite,postgresql")
     ap.add_argument("--candidates", type=int, default=None,
                     help="fts: rank at most this many matches (default: the store's; 0 = all)")
+    ap.add_argument("--fts-db", default=None,
+                    help="fts: SQLite file to fill once and keep (reused when it holds "
+                         "--statements statements)")
+    ap.add_argument("--pg-schema", default=None,
+                    help="fts: schema of the local test cluster to fill once and keep")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="fts, dask: measure this many times, print the median")
     ap.add_argument("--exact-too", action="store_true",
                     help="fts: also measure exact ranking of every match (candidates=None)")
     args = ap.parse_args()

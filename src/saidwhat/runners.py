@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from dataclasses import replace
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -25,7 +26,7 @@ from .config import Settings
 from .models import Document, DocResult, IngestError
 from .pipeline import IngestReport, record_errors
 
-DEFAULT_CHUNK = 20
+DEFAULT_CHUNK = 8  # documents per task: ~0.5 s of parsing; small enough that no worker idles long at the end
 PLUGIN_NAME = "saidwhat-nlp"
 
 # Per worker process: the loaded models (by model name) and how many times one was loaded.
@@ -63,9 +64,23 @@ def worker_nlp(settings: Settings):
 
 
 def process_chunk(docs: list[Document], settings: Settings) -> list[DocResult]:
-    """The per-document stages over one chunk, with this worker's model (a Dask task)."""
+    """The per-document stages over one chunk, with this worker's model (a Dask task). The
+    results go back without the documents' text (the client has it: ``_with_text`` puts it
+    back), so a result is a few plain dataclasses of statements, never a spaCy object."""
     from .pipeline import process
-    return list(process(docs, settings, nlp=worker_nlp(settings)))
+    return [_without_text(r) for r in process(docs, settings, nlp=worker_nlp(settings))]
+
+
+def _without_text(r: DocResult) -> DocResult:
+    r.document = replace(r.document, text="")
+    return r
+
+
+def _with_text(r: DocResult, sent: dict[str, Document]) -> DocResult:
+    doc = sent.get(r.document.id)
+    if doc is not None and not r.document.text:
+        r.document = replace(r.document, text=doc.text)
+    return r
 
 
 def model_loads() -> dict[str, int]:
@@ -157,7 +172,7 @@ class DaskRunner:
         pending: set[str] = set()   # ids submitted or waiting to be written (not yet committed)
         reading: list[Document] = []
         futures = as_completed()
-        in_flight: dict[Any, list[tuple[str, str]]] = {}  # future -> [(doc id, source)]
+        in_flight: dict[Any, list[Document]] = {}  # future -> the documents it was sent
 
         def commit(force: bool = False) -> None:
             while to_write and (force or len(to_write) >= settings.batch_size):
@@ -177,14 +192,16 @@ class DaskRunner:
             try:
                 results = future.result()
             except Exception as exc:  # a lost worker, a task that cannot run: recorded
-                for doc_id, source in docs:
-                    pending.discard(doc_id)
-                    errors.append(IngestError(source, "extraction_error",
+                for d in docs:
+                    pending.discard(d.id)
+                    errors.append(IngestError(d.source, "extraction_error",
                                               f"dask task failed: {type(exc).__name__}: {exc}",
-                                              doc_id))
+                                              d.id))
                 commit()
                 return
+            sent = {d.id: d for d in docs}
             for r in results:
+                r = _with_text(r, sent)
                 if r.error is not None:
                     pending.discard(r.document.id)
                     errors.append(r.error)
@@ -210,7 +227,7 @@ class DaskRunner:
                 collect(next(futures))
             if chunk:
                 fut = self.client.submit(process_chunk, chunk, settings, pure=False)
-                in_flight[fut] = [(d.id, d.source) for d in chunk]
+                in_flight[fut] = chunk
                 futures.add(fut)
                 self.peak_in_flight = max(self.peak_in_flight, len(in_flight))
 

@@ -55,7 +55,7 @@ def ingest(
         help="Run the extraction on an existing Dask cluster (scheduler address, "
              "e.g. tcp://host:8786).")] = None,
     chunk_size: Annotated[Optional[int], typer.Option(
-        min=1, help="Documents per Dask task (with --workers/--scheduler; default 20).")] = None,
+        min=1, help="Documents per Dask task (with --workers/--scheduler; default 8).")] = None,
 ) -> None:
     """Read articles, extract statements and store them (re-runs are safe; a killed run resumes
     where its last committed batch ended)."""

@@ -181,49 +181,61 @@ def fts_query(text: str) -> str:
 
 # A query matching more statements than this is ranked among this many of its matches (the most
 # recently stored on SQLite, the first the GIN index yields on PostgreSQL): a word found in half the
-# archive is answered in tens of milliseconds, not seconds. Below it the ranking is exact.
-# (gin_fuzzy_search_limit was tried on PostgreSQL: slower at 1 M statements.)
-SEARCH_CANDIDATES = 5000
+# archive is answered in milliseconds, not seconds. Below it the ranking is exact. Scoring costs
+# ~2-5 us a match (bm25 reads each match's column sizes; ts_rank its heap row), so 2,000 keeps the
+# worst query near 10 ms of scoring. (gin_fuzzy_search_limit was tried on PostgreSQL: slower at
+# 1 M statements; ordering the candidates by date made PostgreSQL sort every match: slower too.)
+SEARCH_CANDIDATES = 2000
+# PostgreSQL: ts_rank divided by 1 + log(number of words), so that, as with bm25 on SQLite, a short
+# statement that is all about the words ranks above a long one that mentions them once.
+RANK_NORMALIZATION = 1
 
 
 def search(conn: sa.Connection, query: str, limit: int = 50,
            candidates: int | None = SEARCH_CANDIDATES) -> list[dict[str, Any]]:
+    """Full-text search (see ``Store.search``). The matches are scored in the index's own scan
+    (bm25 on SQLite, ts_rank on PostgreSQL), at most ``candidates`` of them; the best ``limit``
+    are chosen on those narrow (key, score, date) rows, and only they are joined to their full
+    statement and document rows."""
     dialect = conn.dialect.name
     cap = int(candidates) if candidates else None
-    if dialect == "sqlite":
-        match = fts_query(query)
-        if not match:
-            return []
-        fts = sa.literal_column(FTS_TABLE)
-        rowid = sa.literal_column(f"{FTS_TABLE}.rowid")
-        cand = (sa.select(rowid.label("rid"), sa.func.bm25(fts).label("score"))
-                .select_from(sa.table(FTS_TABLE))
-                .where(fts.op("MATCH")(match))
-                .order_by(rowid.desc()))
+    if dialect in ("sqlite", "postgresql"):
+        if dialect == "sqlite":
+            match = fts_query(query)
+            if not match:
+                return []
+            fts = sa.literal_column(FTS_TABLE)
+            rowid = sa.literal_column(f"{FTS_TABLE}.rowid")
+            cand = (sa.select(rowid.label("key"), sa.func.bm25(fts).label("score"))
+                    .select_from(sa.table(FTS_TABLE))
+                    .where(fts.op("MATCH")(match))
+                    .order_by(rowid.desc()))  # the most recently stored first
+            key = sa.literal_column("statements.rowid")
+        else:
+            tsq = pg_tsquery(query)
+            if not tsq:
+                return []
+            tsquery = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), tsq)
+            vector = sa.literal_column(f"statements.{TSV_COLUMN}")
+            score = -sa.func.ts_rank(vector, tsquery, RANK_NORMALIZATION)
+            cand = (sa.select(S.c.id.label("key"), S.c.date.label("date"), score.label("score"))
+                    .where(vector.op("@@")(tsquery)))  # lower is better, as bm25 on SQLite
+            key = S.c.id
         if cap:
             cand = cand.limit(cap)
         cand = cand.subquery("cand")
-        q = (sa.select(*statement_columns(), cand.c.score)
-             .select_from(S.join(D, S.c.doc_id == D.c.id)
-                          .join(cand, cand.c.rid == sa.literal_column("statements.rowid")))
-             .order_by(cand.c.score, S.c.date, S.c.id)
-             .limit(int(limit)))
-        return [row_to_statement(r) for r in conn.execute(q)]
-    if dialect == "postgresql":
-        tsq = pg_tsquery(query)
-        if not tsq:
-            return []
-        tsquery = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), tsq)
-        vector = sa.literal_column(f"statements.{TSV_COLUMN}")
-        cand = (sa.select(S.c.id.label("sid"), (-sa.func.ts_rank(vector, tsquery)).label("score"))
-                .where(vector.op("@@")(tsquery)))  # lower is better, as bm25 on SQLite
-        if cap:
-            cand = cand.limit(cap)
-        cand = cand.subquery("cand")
-        q = (sa.select(*statement_columns(), cand.c.score)
-             .select_from(S.join(D, S.c.doc_id == D.c.id).join(cand, cand.c.sid == S.c.id))
-             .order_by(cand.c.score, S.c.date, S.c.id)
-             .limit(int(limit)))
+        if dialect == "sqlite":  # the page's keys, chosen before any row is read
+            top = (sa.select(cand.c.key, cand.c.score).order_by(cand.c.score, cand.c.key.desc())
+                   .limit(int(limit)).subquery("top"))
+            order = [top.c.score, key.desc()]
+        else:
+            top = (sa.select(cand.c.key, cand.c.score)
+                   .order_by(cand.c.score, cand.c.date, cand.c.key).limit(int(limit))
+                   .subquery("top"))
+            order = [top.c.score, S.c.date, S.c.id]
+        q = (sa.select(*statement_columns(), top.c.score)
+             .select_from(S.join(D, S.c.doc_id == D.c.id).join(top, top.c.key == key))
+             .order_by(*order))
         return [row_to_statement(r) for r in conn.execute(q)]
     # Other backends: every term must occur (case-insensitive) in quote, speaker or mention.
     terms = [t.strip('*"') for t in (query or "").split()]
@@ -289,6 +301,7 @@ def list_errors(conn: sa.Connection, reason: str | None = None) -> list[dict[str
 
 
 def get_stats(conn: sa.Connection, top: int = 10) -> dict[str, Any]:
+    """Corpus figures in one snapshot; ``top=0`` leaves out the top speakers (a full scan)."""
     def scalar(q):
         return conn.execute(q).scalar() or 0
 
@@ -297,13 +310,14 @@ def get_stats(conn: sa.Connection, top: int = 10) -> dict[str, Any]:
              .where(name.is_not(None)).group_by(name)
              .order_by(sa.func.count().desc(), name).limit(top))
     dates = conn.execute(sa.select(sa.func.min(S.c.date), sa.func.max(S.c.date))).first()
+    top_speakers = [(r.name, r.n) for r in conn.execute(top_q)] if top else []
     return {
         "documents": scalar(sa.select(sa.func.count()).select_from(D)),
         "statements": scalar(sa.select(sa.func.count()).select_from(S)),
         "negated": scalar(sa.select(sa.func.count()).select_from(S).where(S.c.negated.is_(True))),
         "by_kind": {k: n for k, n in conn.execute(
             sa.select(S.c.kind, sa.func.count()).group_by(S.c.kind).order_by(S.c.kind))},
-        "top_speakers": [(r.name, r.n) for r in conn.execute(top_q)],
+        "top_speakers": top_speakers,
         "errors": {r: n for r, n in conn.execute(
             sa.select(ingest_errors.c.reason, sa.func.sum(ingest_errors.c.count))
             .group_by(ingest_errors.c.reason).order_by(ingest_errors.c.reason))},

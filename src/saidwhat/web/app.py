@@ -56,7 +56,8 @@ class SecurityHeaders:
 def open_store(db: str) -> Store:
     """A Store for serving: the database must exist; it is migrated only when its tables lack
     something the schema has (so a current database opens without loading Alembic). Connections
-    of a SQLite store are then made read-only (``PRAGMA query_only``)."""
+    are then made read-only (``PRAGMA query_only`` on SQLite, READ ONLY transactions on
+    PostgreSQL)."""
     url = db_url(db) if db not in ("", ":memory:") else "sqlite://"
     engine_url = sa.engine.make_url(url)
     if engine_url.get_backend_name() == "sqlite":
@@ -73,10 +74,16 @@ def open_store(db: str) -> Store:
     if not current:
         store.close()
         store = Store(db)
-    if store.dialect == "sqlite":
+    if store.dialect in ("sqlite", "postgresql"):
         @sa.event.listens_for(store.engine, "connect")
         def _read_only(dbapi_conn, _record):  # noqa: ANN001
-            dbapi_conn.execute("PRAGMA query_only = 1")
+            if store.dialect == "sqlite":
+                dbapi_conn.execute("PRAGMA query_only = 1")
+            else:  # every later transaction of this session is READ ONLY
+                cur = dbapi_conn.cursor()
+                cur.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+                cur.close()
+                dbapi_conn.commit()
 
         store.engine.dispose()  # pooled connections were made before the listener
     return store

@@ -5,8 +5,8 @@ has one, the other members of its cluster, first report first (the cluster's id 
 report's statement id); a cluster page also carries the cluster's row from the ``clusters`` table
 (canonical text, date, first outlet, counts). Otherwise reports are found by their words: statements in
 other documents whose quote, normalised (case-folded, punctuation and spacing dropped), equals this
-one's or contains it. On SQLite the candidates come from the full-text index (a phrase query on the
-quote's words), so no table scan is needed.
+one's or contains it. The candidates come from the full-text index (a phrase query on the quote's
+words: FTS5 on SQLite, the tsvector's GIN index on PostgreSQL), so no table scan is needed.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from typing import Any, Optional
 import sqlalchemy as sa
 
 from ..store.queries import row_to_statement, statement_columns
-from ..store.schema import FTS_TABLE, documents, statements
+from ..store.schema import FTS_TABLE, TSV_COLUMN, documents, statements
 from .reads import column
 
 S, D = statements, documents
@@ -80,8 +80,11 @@ def _by_quote(conn: sa.Connection, st: dict) -> list[dict]:
         frm = S.join(D, S.c.doc_id == D.c.id).join(
             fts, fts.c.rowid == sa.literal_column("statements.rowid"))
         q = _with_docs(frm).where(sa.literal_column(FTS_TABLE).op("MATCH")("quote : " + phrase))
-    else:
-        q = _with_docs().where(S.c.quote == st.get("quote"))
+    else:  # PostgreSQL: the generated tsvector ('simple': lower-cased, unstemmed) and its GIN index
+        tsv = sa.literal_column(f"statements.{TSV_COLUMN}")
+        tsq = sa.func.phraseto_tsquery(sa.literal_column("'simple'::regconfig"),
+                                       " ".join(words[:MAX_PHRASE_WORDS]))
+        q = _with_docs().where(tsv.op("@@")(tsq))
     q = q.where(S.c.doc_id != st["doc_id"])
     q = q.order_by(D.c.published, S.c.date, S.c.id).limit(4 * MAX_REPORTS)
     out = []

@@ -11,7 +11,7 @@ from urllib.parse import quote as _q
 from . import reads, related
 from .params import NotFound, Paging, SearchParams
 
-CACHE_SECONDS = 10.0
+CACHE_SECONDS = 60.0
 DOC_META = ("id", "title", "outlet", "url", "published", "date_basis", "language", "source", "name",
             "format")
 
@@ -41,27 +41,41 @@ def pages(total: int, paging: Paging) -> dict[str, int]:
 
 
 class Cache:
-    """A few seconds of memory for figures that cost a table scan (home page, facets)."""
+    """Memory for figures that cost a table scan (home page, facets): a value is fresh for
+    ``seconds``; after that ONE thread recomputes it while the others go on serving the old value
+    (no stampede of identical scans when many requests arrive at once); the very first value is
+    computed once, the other threads waiting for it."""
 
     def __init__(self, seconds: float = CACHE_SECONDS) -> None:
         self.seconds, self._data, self._lock = seconds, {}, threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
 
     def get(self, key: str, make: Callable[[], Any]) -> Any:
-        now = time.monotonic()
+        hit = self._data.get(key)
+        if hit and time.monotonic() - hit[0] < self.seconds:
+            return hit[1]
         with self._lock:
+            lock = self._locks.setdefault(key, threading.Lock())
+        if not lock.acquire(blocking=hit is None):
+            return hit[1]  # another thread is refreshing it: the previous value will do
+        try:
             hit = self._data.get(key)
-            if hit and now - hit[0] < self.seconds:
+            if hit and time.monotonic() - hit[0] < self.seconds:
                 return hit[1]
-        value = make()
-        with self._lock:
+            now = time.monotonic()
+            value = make()
             self._data[key] = (now, value)
-        return value
+            return value
+        finally:
+            lock.release()
 
 
 def home(store, cache: Cache) -> dict:
+    from ..store.queries import get_stats
+
     def figures() -> dict:
-        stats = store.stats()
-        with store.engine.connect() as conn:
+        with store._snapshot() as conn:
+            stats = get_stats(conn, top=0)
             stats["top_actors"] = reads.top_actors(conn)
         stats.pop("top_speakers", None)
         return stats
