@@ -35,10 +35,13 @@ test: browser
 bench: install
 	$(BIN)/python bench/throughput.py
 
-# Retrain the learned cue detector on PolNeAR train (CPU, seeded; never run in CI).
+# Retrain the learned cue detector, then the content-span chooser that uses its scores, on PolNeAR
+# train (CPU, seeded; never run in CI; ~10 min on 2 cores).
 train: install
 	$(BIN)/python -m saidwhat.nlp.train_cues --train ../shared/polnear/train.jsonl \
 		--out src/saidwhat/data/cue_model.json.gz --seed 0
+	$(BIN)/python -m saidwhat.nlp.train_spans --train ../shared/polnear/train.jsonl \
+		--out src/saidwhat/data/span_model.json.gz --seed 0
 
 clean:
 	rm -rf $(VENV) saidwhat.db saidwhat.db-wal saidwhat.db-shm

@@ -245,7 +245,9 @@ class Attributor(FrameMixin):
         else:
             c.speaker_label = "NOUN"
         c.speaker_head = subj.lemma_.lower()
-        c.speaker_names = [e.text for e in span.ents if e.label_ == "PERSON"]
+        # (Span.ents walks all of the document's entities: only when a name may be there)
+        c.speaker_names = ([e.text for e in span.ents if e.label_ == "PERSON"]
+                           if any(t.ent_type_ == "PERSON" for t in span) else [])
 
     # ---- indirect and mixed from cue verbs ---------------------------------------------------
     def from_cues(self) -> list[Candidate]:

@@ -109,23 +109,33 @@ def make_gazetteer(nlp: Language, name: str):
 class AttributionFinder:
     """scope "statements": speech (said, urged, according to …), what saidwhat stores by default;
     scope "attributions": also beliefs, intentions and perceptions (wants, showed, believes …) found
-    by the learned cue detector, as PolNeAR annotates them."""
+    by the learned cue detector, as PolNeAR annotates them. In that scope the learned content-span
+    chooser (spans.py) picks each cue's content, or rejects the cue; ``spans=False`` (or its weights
+    missing) keeps the rules' frames instead."""
 
-    def __init__(self, nlp: Language, name: str, scope: str = "statements"):
+    def __init__(self, nlp: Language, name: str, scope: str = "statements", spans: bool = True):
         if scope not in ("statements", "attributions"):
             raise ValueError(f"saidwhat_attribution: scope must be 'statements' or 'attributions', not {scope!r}")
         self.name = name
         self.scope = scope
         self.cue_model = None
+        self.span_model = None
         if scope == "attributions":
             from .cuemodel import load_model
             self.cue_model = load_model()
+            if spans:
+                from .spans import load_span_model
+                self.span_model = load_span_model()
 
     def __call__(self, doc: Doc) -> Doc:
         if doc._.sw_quotes is None:
             doc._.sw_quotes = find_quotes(doc.text)
         att = Attributor(doc, cue_model=self.cue_model)
-        indirect = att.from_cues()
+        if self.span_model is not None:
+            from .spans import span_candidates
+            indirect = span_candidates(att, self.span_model, self.cue_model)
+        else:
+            indirect = att.from_cues()
         indirect += [h for h in headline_candidates(att) if not any(h.start < c.end and c.start < h.end for c in indirect)]
         direct = direct_candidates(att, indirect)
         cands = sorted(indirect + direct, key=lambda c: (c.start, c.end))
@@ -134,9 +144,9 @@ class AttributionFinder:
         return doc
 
 
-@Language.factory("saidwhat_attribution", default_config={"scope": "statements"})
-def make_attribution(nlp: Language, name: str, scope: str):
-    return AttributionFinder(nlp, name, scope)
+@Language.factory("saidwhat_attribution", default_config={"scope": "statements", "spans": True})
+def make_attribution(nlp: Language, name: str, scope: str, spans: bool):
+    return AttributionFinder(nlp, name, scope, spans)
 
 
 def _dedupe(cands):

@@ -66,6 +66,17 @@ class Perceptron:
             self._stamps[f] = self._n
             self.w[f] = self.w.get(f, 0.0) + delta
 
+    def tick(self) -> None:
+        """One training example seen (for averaging with :meth:`add`)."""
+        self._n += 1
+
+    def add(self, feats: list[str], delta: float) -> None:
+        """Add ``delta`` to the weights of ``feats`` (a multi-class / ranking update)."""
+        for f in feats:
+            self._totals[f] += (self._n - self._stamps[f]) * self.w.get(f, 0.0)
+            self._stamps[f] = self._n
+            self.w[f] = self.w.get(f, 0.0) + delta
+
     def average(self) -> None:
         for f, v in list(self.w.items()):
             total = self._totals[f] + (self._n - self._stamps[f]) * v
