@@ -38,13 +38,8 @@ def load_nlp(settings: Settings | None = None):
 def parse_text(document: Document) -> str:
     """The text given to spaCy: the stored text with the ` date YYYY-MM-DD ` header blanked out
     (same length, so every offset stays an offset into the stored text)."""
-    from .ingest import header_span
-    text = document.text
-    hs = header_span(text)
-    if hs:
-        a, b = hs
-        text = text[:a] + " " * (b - a) + text[b:]
-    return text
+    from .ingest import masked_text
+    return masked_text(document.text)
 
 
 def prepare(document: Document) -> Document:

@@ -26,6 +26,7 @@ from .text import (
     decode_bytes,
     format_by_extension,
     header_span,
+    masked_text,
     read_bytes,
     sniff_format,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "iter_sources",
     "read_document",
     "header_span",
+    "masked_text",
     "detect_language",
     "Document",
     "IngestError",

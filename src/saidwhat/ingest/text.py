@@ -165,6 +165,16 @@ def header_span(text: str) -> tuple[int, int] | None:
     return h[1] if h else None
 
 
+def masked_text(text: str) -> str:
+    """The text an extractor reads: the ` date YYYY-MM-DD ` header blanked out (same length, so every
+    offset stays an offset into the stored text)."""
+    hs = header_span(text)
+    if hs:
+        a, b = hs
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text
+
+
 # --------------------------------------------------------------------------- byline / title
 
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*(?:[A-Z]{2,5}|UTC[+-]\d+|GMT[+-]\d+))?", re.I)

@@ -61,11 +61,11 @@ def build_statements(cands: list[Candidate], mentions: list[Mention], document: 
             conf = 0.3
         s.confidence = round(max(0.05, min(0.99, conf)), 2)
         out.append(s)
-    _fill_dates(out, document)
+    fill_dates(out, document)
     return out
 
 
-def _fill_dates(stmts: list[Statement], document: Document) -> None:
+def fill_dates(stmts: list[Statement], document: Document) -> None:
     """Statements with no date of their own take the nearest dated statement of the same actor in
     the article (the same briefing), else the publication date."""
     for i, s in enumerate(stmts):

@@ -41,10 +41,5 @@ def extract(document: Document, index: ActorIndex | None = None) -> list[Stateme
 
 def _parse_text(document: Document) -> str:
     """The stored text with the ` date YYYY-MM-DD ` header blanked (same length: offsets hold)."""
-    from ...ingest import header_span
-    text = document.text
-    hs = header_span(text)
-    if hs:
-        a, b = hs
-        text = text[:a] + " " * (b - a) + text[b:]
-    return text
+    from ...ingest import masked_text
+    return masked_text(document.text)

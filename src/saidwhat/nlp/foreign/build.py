@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from ...actors import Actor, ActorIndex
 from ...models import Document, Statement
+from ...resolve.build import fill_dates
 from ...resolve.dates import parse_iso
 from .extract import FCandidate
 from .lexicon import Lang
@@ -152,28 +153,7 @@ def build_statements(cands: list[FCandidate], document: Document, L: Lang, index
         s.event_reason = "negated" if c.negated else f"not coded: language {L.code}"
         res.remember(actor, spk.gender)
         out.append(s)
-    _fill_dates(out, document)
+    fill_dates(out, document)  # as the English resolver does
     return out
-
-
-def _fill_dates(stmts: list[Statement], document: Document) -> None:
-    """No date of its own: the nearest dated statement of the same actor (the same briefing), else
-    the publication date (as the English resolver does)."""
-    for i, s in enumerate(stmts):
-        if s.date:
-            continue
-        best = None
-        for j, o in enumerate(stmts):
-            near = o.date_basis in ("weekday", "relative") or abs(i - j) <= 1
-            if o.date and near and o.date_basis != "context" and o.actor_id and o.actor_id == s.actor_id:
-                dist = (i - j) if j < i else (j - i) + 0.5
-                if best is None or dist < best[0]:
-                    best = (dist, o)
-        if best is not None:
-            s.date, s.date_basis = best[1].date, "context"
-        elif document.published:
-            s.date, s.date_basis = document.published, "publication"
-        else:
-            s.date, s.date_basis = None, "unknown"
 
 
