@@ -365,3 +365,22 @@ def test_links_folder_holds_only_the_corpus(tmp_path):
     corpus = {p.name for p in LINKS.iterdir() if p.name != "gold.jsonl"}
     assert report.stored == len(corpus) == 5 and docs == corpus
     assert report.languages == {"en": 3, "fr": 1, "ru": 1}
+
+
+def test_web_cluster_page_shows_the_utterance(cli_db):
+    """The web's cluster page (and its JSON twin) heads the reports with the cluster's canonical text,
+    date, report and outlet counts and first outlet, from the clusters table."""
+    from fastapi.testclient import TestClient
+
+    from saidwhat.web import create_app
+
+    with Store(cli_db) as s:
+        transport = next(c for c in s.clusters(min_reports=2)
+                         if (c["canonical_text"] or "").startswith("We proceed from the fact"))
+    client = TestClient(create_app(cli_db))
+    data = client.get(f"/api/clusters/{transport['id']}").json()
+    assert data["basis"] == "cluster" and data["n_reports"] == 3 and data["n_outlets"] == 2
+    assert data["statements"][0]["first_report"] and data["first"] == transport["id"]
+    html = client.get(f"/clusters/{transport['id']}").text
+    assert '<blockquote class="canonical">We proceed from the fact' in html
+    assert "3 reports in 2 outlets" in html and html.count('class="report') == 3
