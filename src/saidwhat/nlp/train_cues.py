@@ -36,6 +36,16 @@ def examples(doc, attributions) -> list[tuple[list[str], bool]]:
     return out
 
 
+
+def load_corpus(path: str, max_docs: int | None = None, model: str | None = None):
+    """(the spaCy pipeline, the PolNeAR documents of a JSONL split, the first ``max_docs`` of them)."""
+    from ..config import Settings
+    from .setup import load
+    nlp = load(model or Settings().model)
+    docs = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+    return nlp, docs[:max_docs] if max_docs else docs
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--train", required=True)
@@ -47,12 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", default=None, help="spaCy model (default: the configured one)")
     args = ap.parse_args(argv)
 
-    from ..config import Settings
-    from .setup import load
-    nlp = load(args.model or Settings().model)
-    docs = [json.loads(line) for line in open(args.train, encoding="utf-8") if line.strip()]
-    if args.max_docs:
-        docs = docs[: args.max_docs]
+    nlp, docs = load_corpus(args.train, args.max_docs, args.model)
     rng = random.Random(args.seed)
     order = list(range(len(docs)))
     rng.shuffle(order)

@@ -97,12 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", default=None, help="spaCy model (default: the configured one)")
     args = ap.parse_args(argv)
 
-    from ..config import Settings
-    from .setup import load
-    nlp = load(args.model or Settings().model)
-    docs = [json.loads(line) for line in open(args.train, encoding="utf-8") if line.strip()]
-    if args.max_docs:
-        docs = docs[: args.max_docs]
+    from .train_cues import load_corpus
+    nlp, docs = load_corpus(args.train, args.max_docs, args.model)
     if args.docbin:
         from spacy.tokens import DocBin
         parsed = list(DocBin().from_disk(args.docbin).get_docs(nlp.vocab))[: len(docs)]
