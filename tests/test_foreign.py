@@ -67,6 +67,9 @@ def test_russian_direct_indirect_pronoun_role_date_negation():
     call = by_quote(stmts, "Баку и Ереван к сдержанности")
     assert call.cue == "call" and call.speaker_mention == "Она" and call.actor_id == "person:maria-zakharova"
     assert call.targets == ["AZE", "ARM"] and not call.negated
+    # the content cannot be read by the English coder: the cue alone codes the act when it names one
+    assert call.event_type == "REQUEST" and call.cameo and "cue call only" in call.event_reason
+    assert "names no act" in first.event_reason  # "заявила" (state): no event, and why
     neg = by_quote(stmts, "Азербайджан отвести войска")
     assert neg.negated and neg.cue == "call" and neg.event_reason == "negated"
     lav = by_quote(stmts, "не намерена покидать")

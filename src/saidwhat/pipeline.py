@@ -73,7 +73,7 @@ def route(document: Document) -> str:
 
 
 def foreign_statements_of(document: Document) -> list[Statement]:
-    """Statements of a Russian/French/German/Spanish document (rules, no model; events not coded)."""
+    """Statements of a Russian/French/German/Spanish document (rules, no model; events from the cue alone)."""
     from .nlp.foreign import extract
     return extract(document)
 

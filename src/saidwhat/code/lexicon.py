@@ -67,3 +67,15 @@ def cameo_for(event_type: str | None, mode: str | None = None) -> str | None:
         return None
     table = cameo_table()
     return table.get((event_type, mode)) or table.get((event_type, None))
+
+
+def cue_event(cue: str | None) -> tuple[str, str | None, str | None] | None:
+    """(type, mode, CAMEO) when the reporting cue names the act by itself ("call", "urge" -> REQUEST;
+    "accuse" -> ACCUSE; data/plover/verbs.tsv), else None. Used where the content cannot be read (articles
+    in other languages: their cues are stored as English lemmas)."""
+    etype = verb_types().get((cue or "").strip().lower())
+    if etype is None:
+        return None
+    mode = DEFAULT_MODE.get(etype)
+    return etype, mode, cameo_for(etype, mode)
+

@@ -12,6 +12,7 @@ import re
 from datetime import date, timedelta
 
 from ...actors import Actor, ActorIndex
+from ...code.lexicon import cue_event
 from ...models import Document, Statement
 from ...resolve.build import fill_dates
 from ...resolve.dates import parse_iso
@@ -20,6 +21,21 @@ from .lexicon import Lang
 from .speaker import Speaker, SpeakerResolver, ru_verb_gender
 
 HOW_CONFIDENCE = {"trailer": 0.85, "leader": 0.85, "parse": 0.75, "paragraph_speaker": 0.6}
+
+
+def _code_by_cue(s: Statement, lang: str) -> None:
+    """The event of a statement in another language, from its cue alone (the English coder cannot read
+    the content): "призвала"/"a appelé" (cue call) -> REQUEST, "обвинил" (accuse) -> ACCUSE; a cue that
+    names no act ("заявила": state) gets no event and says why."""
+    if s.negated:
+        s.event_reason = "negated"
+        return
+    ev = cue_event(s.cue)
+    if ev is None:
+        s.event_reason = f"not coded: language {lang}, cue {s.cue or '-'} names no act"
+        return
+    s.event_type, s.event_mode, s.cameo = ev
+    s.event_confidence, s.event_reason = 0.6, f"cue {s.cue} only (language {lang})"
 
 
 def _mk(y: int, m: int, d: int) -> date | None:
@@ -150,7 +166,7 @@ def build_statements(cands: list[FCandidate], document: Document, L: Lang, index
         if actor is None:
             conf = 0.3
         s.confidence = round(max(0.05, min(0.99, conf)), 2)
-        s.event_reason = "negated" if c.negated else f"not coded: language {L.code}"
+        _code_by_cue(s, L.code)
         res.remember(actor, spk.gender)
         out.append(s)
     fill_dates(out, document)  # as the English resolver does
