@@ -86,24 +86,6 @@ def statements_table(rows: list[dict], console: Console, title: str | None = Non
         console.print(Text("no statements", style="dim"))
 
 
-def timeline_lines(rows: list[dict], console: Console) -> None:
-    """One line per statement: date, speaker, [kind/cue], targets, quote."""
-    for row in rows:
-        line = Text()
-        line.append(f"{row.get('date') or '????-??-??':<10}  ", style="bold")
-        line.append(_speaker(row), style="cyan")
-        line.append(f"  [{row.get('cue_text') or row.get('cue') or row.get('kind')}]", style="dim")
-        if row.get("targets"):
-            line.append(f"  → {_targets(row)}", style="green")
-        if row.get("negated"):
-            line.append("  " + NEGATED, style="bold red")
-        line.append("  " + truncate(row.get("quote")))
-        line.append(f"  ({row.get('id')})", style="dim")
-        console.print(line, overflow="fold")
-    if not rows:
-        console.print(Text("no statements", style="dim"))
-
-
 def utterance_lines(rows: list[dict], console: Console) -> None:
     """One line per utterance (cluster): date, speaker, event type, targets, canonical text,
     number of reports and the first outlet."""

@@ -61,9 +61,9 @@ def speaker_key(st: dict) -> str | None:
     return keys[0] if keys else None
 
 
-def _day(st: dict) -> int | None:
-    for k in ("date", "published"):
-        v = st.get(k)
+def day_of(date: str | None, published: str | None) -> int | None:
+    """The blocking day: the statement date, else the publication date (a date ordinal)."""
+    for v in (date, published):
         if v:
             try:
                 return _date.fromisoformat(str(v)[:10]).toordinal()
@@ -81,7 +81,7 @@ def _record(st: dict) -> list:
     """The persisted per-statement record: [speaker keys, day, sort key, tokens, names, language,
     name anchors]."""
     quote = st.get("quote") or ""
-    return [speaker_keys(st), _day(st), sort_key(st), tokens(quote), sorted(names(quote)),
+    return [speaker_keys(st), day_of(st.get("date"), st.get("published")), sort_key(st), tokens(quote), sorted(names(quote)),
             st.get("language") or None, name_anchors(quote, st)]
 
 

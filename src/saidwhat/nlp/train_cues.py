@@ -37,6 +37,17 @@ def examples(doc, attributions) -> list[tuple[list[str], bool]]:
 
 
 
+def training_parser(doc: str | None) -> argparse.ArgumentParser:
+    """The options every PolNeAR training script takes (train split, output, epochs, seed, held-out share)."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--train", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--epochs", type=int, default=6)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--heldout", type=float, default=0.1)
+    return ap
+
+
 def load_corpus(path: str, max_docs: int | None = None, model: str | None = None):
     """(the spaCy pipeline, the PolNeAR documents of a JSONL split, the first ``max_docs`` of them)."""
     from ..config import Settings
@@ -47,12 +58,7 @@ def load_corpus(path: str, max_docs: int | None = None, model: str | None = None
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--train", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--epochs", type=int, default=6)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--heldout", type=float, default=0.1)
+    ap = training_parser(__doc__)
     ap.add_argument("--max-docs", type=int, default=None)
     ap.add_argument("--model", default=None, help="spaCy model (default: the configured one)")
     args = ap.parse_args(argv)

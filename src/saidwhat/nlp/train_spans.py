@@ -12,7 +12,6 @@ Prints the held-out slice's figures (content overlap and exact, per gold attribu
 """
 from __future__ import annotations
 
-import argparse
 import gzip
 import json
 import random
@@ -81,12 +80,8 @@ def examples(doc, attributions, cue_model, floor):
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--train", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--epochs", type=int, default=6)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--heldout", type=float, default=0.1)
+    from .train_cues import training_parser
+    ap = training_parser(__doc__)
     ap.add_argument("--cue-floor", type=float, default=-8.0)
     ap.add_argument("--margin", type=float, default=0.0, help="a candidate must beat none by more than this")
     ap.add_argument("--cue-gate", type=float, default=None,

@@ -44,13 +44,7 @@ def build_statements(cands: list[Candidate], mentions: list[Mention], document: 
             actor = resolver.resolve(c)
         resolved[id(c)] = actor
         own = date_in(_attribution_text(c, text, quote_spans), pub)
-        s = Statement(doc=document.name, doc_id=document.id, kind=c.kind, quote=text[c.start:c.end],
-                      start=c.start, end=c.end, cue=c.cue, cue_text=c.cue_text, cue_start=c.cue_start,
-                      cue_end=c.cue_end, speaker_mention=c.speaker_text, speaker_start=c.speaker_start,
-                      speaker_end=c.speaker_end, negated=c.negated)
-        if actor is not None:
-            s.speaker, s.actor_id, s.actor_type = actor.name, actor.id, actor.type
-            s.country, s.sector = actor.country, actor.sector
+        s = statement_for(document, text, c, actor, c.speaker_text, c.speaker_start, c.speaker_end)
         if own is not None:
             s.date, s.date_basis = own[0].isoformat(), own[1]
         s.targets, s.target_actors = targets(c, text, s.country, index)
@@ -63,6 +57,20 @@ def build_statements(cands: list[Candidate], mentions: list[Mention], document: 
         out.append(s)
     fill_dates(out, document)
     return out
+
+
+def statement_for(document: Document, text: str, c, actor, mention: str | None,
+                  mention_start: int | None, mention_end: int | None) -> Statement:
+    """A candidate (content, cue, negation) with its speaker mention and resolved actor as a Statement;
+    shared by the English and the foreign extractors."""
+    s = Statement(doc=document.name, doc_id=document.id, kind=c.kind, quote=text[c.start:c.end],
+                  start=c.start, end=c.end, cue=c.cue, cue_text=c.cue_text, cue_start=c.cue_start,
+                  cue_end=c.cue_end, speaker_mention=mention, speaker_start=mention_start,
+                  speaker_end=mention_end, negated=c.negated)
+    if actor is not None:
+        s.speaker, s.actor_id, s.actor_type = actor.name, actor.id, actor.type
+        s.country, s.sector = actor.country, actor.sector
+    return s
 
 
 def fill_dates(stmts: list[Statement], document: Document) -> None:

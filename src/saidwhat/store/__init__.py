@@ -15,6 +15,7 @@ from typing import Any, Iterable, Iterator
 
 import sqlalchemy as sa
 
+from . import cluster_reads as cr
 from . import clusters as cl
 from . import queries as q
 from .clusters import LinkOptions
@@ -104,20 +105,20 @@ class Store:
                 after = docs[-1]["id"]
             for k, v in cl.link_pending(conn, self.link_options).items():
                 totals[k] += v
-            totals.update(cl.link_counts(conn))
+            totals.update(cr.link_counts(conn))
         return totals
 
     def cluster(self, key: str) -> dict[str, Any] | None:
         """One cluster (by its id or a member statement's id) with every report, first first."""
         with self._snapshot() as conn:
-            return cl.get_cluster(conn, key)
+            return cr.get_cluster(conn, key)
 
     def clusters(self, actor: str | None = None, since: str | None = None, until: str | None = None,
                  event: str | None = None, min_reports: int = 1, limit: int | None = 100,
                  offset: int = 0) -> list[dict[str, Any]]:
         """Clusters, one per utterance, in date order (see ``clusters.list_clusters``)."""
         with self.engine.connect() as conn:
-            return cl.list_clusters(conn, actor=actor, since=since, until=until, event=event,
+            return cr.list_clusters(conn, actor=actor, since=since, until=until, event=event,
                                     min_reports=min_reports, limit=limit, offset=offset)
 
     def utterances(self, actor: str, since: str | None = None, until: str | None = None,
@@ -126,12 +127,12 @@ class Store:
         targets, canonical text, number of reports, first outlet. Statements not linked yet
         (pending) are shown as utterances of their own."""
         with self._snapshot() as conn:
-            rows = cl.list_clusters(conn, actor=actor, since=since, until=until, event=event)
+            rows = cr.list_clusters(conn, actor=actor, since=since, until=until, event=event)
             pending = q.select_statements(self.dialect, speaker=actor, since=since, until=until,
                                           event=event, limit=None)
             pending = pending.where(q.S.c.cluster_id.is_(None)).add_columns(
                 q.D.c.outlet, q.D.c.published)
-            extra = [cl.pending_utterance(q.row_to_statement(r)) for r in conn.execute(pending)]
+            extra = [cr.pending_utterance(q.row_to_statement(r)) for r in conn.execute(pending)]
         if extra:
             rows = sorted(rows + extra, key=lambda r: (
                 r.get("date") is None, r.get("date") or "", r.get("first_published") or "",
@@ -140,7 +141,7 @@ class Store:
 
     def link_status(self) -> dict[str, int]:
         with self._snapshot() as conn:
-            return cl.link_counts(conn)
+            return cr.link_counts(conn)
 
     def add_errors(self, errors: Iterable[Any]) -> int:
         """Record ingest errors; a repeated (source, reason) bumps count and last_seen."""

@@ -28,13 +28,11 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date as _date
 from typing import Any, Iterable
 
 import sqlalchemy as sa
 
-from .cluster_reads import (  # noqa: F401  (the read side, re-exported for Store and the web app)
-    MEMBER_COLUMNS, cluster_row, get_cluster, link_counts, list_clusters, members, pending_utterance)
+from .cluster_reads import members
 from .schema import clusters, doc_bands, documents, link_blocks, statements
 
 S, D, C, B, L = statements, documents, clusters, doc_bands, link_blocks
@@ -67,20 +65,9 @@ def _chunks(items: list, n: int = CHUNK) -> Iterable[list]:
         yield items[i:i + n]
 
 
-def day_of(date: str | None, published: str | None) -> int | None:
-    """The blocking day: the statement date, else the publication date (a date ordinal)."""
-    for v in (date, published):
-        if v:
-            try:
-                return _date.fromisoformat(str(v)[:10]).toordinal()
-            except ValueError:
-                continue
-    return None
-
-
 def link_block_rows(row: dict, published: str | None) -> list[dict[str, Any]]:
     """The ``link_blocks`` rows of a statement row: one per speaker key, all with its day."""
-    from ..link import speaker_keys
+    from ..link.cluster import day_of, speaker_keys
 
     day = day_of(row.get("date"), published)
     return [{"statement_id": row["id"], "link_key": k, "link_day": day} for k in speaker_keys(row)]
@@ -149,7 +136,7 @@ def _candidates(conn: sa.Connection, pending: list[dict], window: int) -> list[d
 def _refile(conn: sa.Connection, pending: list[dict]) -> int:
     """Give each pending statement its blocking keys and day (``link_keys``, ``link_day``) and make
     ``link_blocks`` agree (rows written before 0005, or by an older speaker-key rule)."""
-    from ..link import speaker_keys
+    from ..link.cluster import day_of, speaker_keys
 
     stored: dict[str, set] = defaultdict(set)
     for part in _chunks([p["id"] for p in pending]):

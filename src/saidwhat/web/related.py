@@ -56,7 +56,7 @@ def _by_cluster(conn: sa.Connection, cluster_id: str) -> list[dict]:
 def _summary(conn: sa.Connection, cluster_id: str) -> dict[str, Any]:
     """The cluster's row (canonical text, date, first outlet, counts) when the schema has one."""
     try:
-        from ..store.clusters import cluster_row
+        from ..store.cluster_reads import cluster_row
         from ..store.schema import clusters
     except ImportError:  # a schema from before the linking issue
         return {}

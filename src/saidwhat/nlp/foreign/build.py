@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from ...actors import Actor, ActorIndex
 from ...code.lexicon import cue_event
 from ...models import Document, Statement
-from ...resolve.build import fill_dates
+from ...resolve.build import fill_dates, statement_for
 from ...resolve.dates import parse_iso
 from .extract import FCandidate
 from .lexicon import Lang
@@ -149,13 +149,7 @@ def build_statements(cands: list[FCandidate], document: Document, L: Lang, index
     for c in sorted(cands, key=lambda c: c.start):
         spk = _speaker_of(c, res, text, L)
         actor: Actor | None = spk.actor
-        s = Statement(doc=document.name, doc_id=document.id, kind=c.kind, quote=text[c.start:c.end],
-                      start=c.start, end=c.end, cue=c.cue, cue_text=c.cue_text, cue_start=c.cue_start,
-                      cue_end=c.cue_end, speaker_mention=spk.mention, speaker_start=spk.start,
-                      speaker_end=spk.end, negated=c.negated)
-        if actor is not None:
-            s.speaker, s.actor_id, s.actor_type = actor.name, actor.id, actor.type
-            s.country, s.sector = actor.country, actor.sector
+        s = statement_for(document, text, c, actor, spk.mention, spk.start, spk.end)
         own = date_in(_attribution_text(c, text, masked), pub, L)
         if own is not None:
             s.date, s.date_basis = own[0].isoformat(), own[1]
