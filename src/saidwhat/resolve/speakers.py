@@ -10,198 +10,16 @@ Plain data in, plain data out.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-
-from rapidfuzz import fuzz
 
 from ..actors import ActorIndex, actor_index
 from ..actors.model import Actor as DictActor
 from ..lexicon import Lexicon, lexicon
 from ..nlp.candidates import Candidate, Mention
+from .persons import (DETS, Actor, PersonRegistry, auto_actor, clean_name, country_in, country_word,
+                      from_dictionary, gender_of, plural, role_key)
 
 PERSON_PRON = {"he", "she", "i", "him", "her"}
 GROUP_PRON = {"it", "they", "we"}
-DETS = re.compile(r"^(the|a|an|this|that|these|those)\s+", re.IGNORECASE)
-
-
-@dataclass
-class Actor:
-    """A speaker as resolved in one document (the dictionary's actors are never modified)."""
-    id: str
-    name: str
-    type: str                 # person | organization | country | group
-    country: str | None = None
-    sector: str | None = None
-    roles: list[str] = field(default_factory=list)
-    origin: str = "auto"      # dictionary | auto
-
-
-def from_dictionary(d: DictActor, ix: ActorIndex, date: str | None = None) -> Actor:
-    """A document-level copy of a dictionary actor; a person's sector follows the role held on ``date``
-    (Medvedev: HEAD_OF_STATE in 2010, GOV in 2015)."""
-    sector = d.sector
-    roles = [r.title for r in d.roles if r.holds_on(date)] if d.type == "person" else []
-    if roles:
-        sector = ix.office_sector(roles[0]) or sector
-    return Actor(id=d.id, name=d.name, type=d.type, country=d.country, sector=sector, roles=roles,
-                 origin="dictionary")
-
-
-def auto_actor(name: str, type: str, ix: ActorIndex, country: str | None = None,
-               sector: str | None = None, role: str | None = None) -> Actor:
-    """An automatic actor for an unknown speaker, with the dictionary's id scheme."""
-    a = ix.auto(name, type=type, country=country, sector=sector, register=False)
-    return Actor(id=a.id, name=a.name, type=a.type, country=country, sector=sector,
-                 roles=[role] if role else [])
-
-
-class PersonRegistry:
-    """Persons named in one document; surnames, misspellings and case forms map to one actor."""
-
-    def __init__(self, mentions: list[Mention], lex: Lexicon, ix: ActorIndex | None = None,
-                 date: str | None = None):
-        self.lex = lex
-        self.ix = ix or actor_index()
-        self.date = date
-        self.people: list[Actor] = []
-        full = [m for m in mentions if m.label == "PERSON" and len(m.text.split()) >= 2]
-        for m in full + [m for m in mentions if m.label == "PERSON" and len(m.text.split()) < 2]:
-            self.add(m)
-
-    def dictionary(self, name: str) -> DictActor | None:
-        """The dictionary person a name denotes (exact, case form, transliteration or misspelling)."""
-        hit = self.ix.lookup(name)
-        if hit is not None:
-            return hit[0] if hit[0].type == "person" else None
-        d = self.ix.resolve(name, date=self.date)
-        return d if d is not None and d.type == "person" else None
-
-    def adopt(self, d: DictActor) -> Actor:
-        """The document's actor for a dictionary person (one object per person per document)."""
-        for a in self.people:
-            if a.id == d.id:
-                return a
-        a = from_dictionary(d, self.ix, self.date)
-        self.people.append(a)
-        return a
-
-    def add(self, m: Mention) -> Actor | None:
-        name = _clean_name(m.text)
-        if not name:
-            return None
-        hit = self.ix.lookup(name)
-        if hit is not None and hit[0].type != "person":
-            return None          # a place or organization tagged as a person
-        a = self.find(name)
-        if a is None:
-            d = self.dictionary(name)
-            if d is not None:
-                a = self.adopt(d)
-            else:
-                a = auto_actor(name, "person", self.ix)
-                self.people.append(a)
-        if m.role:
-            if m.role not in a.roles:
-                a.roles.append(m.role)
-            if a.origin == "auto":   # the dictionary knows its persons better than one phrase
-                a.country = a.country or m.role_country or _country_in(m.role, self.ix)
-                a.sector = a.sector or _sector_of(m.role, self.lex)
-        return a
-
-    def find(self, name: str) -> Actor | None:
-        name = _clean_name(name)
-        if not name:
-            return None
-        parts = name.split()
-        for a in self.people:
-            if a.name == name:
-                return a
-        last = parts[-1].lower()
-        best, score = None, 0.0
-        for a in self.people:
-            alast = a.name.split()[-1].lower()
-            if len(parts) == 1 or parts[0].lower() == a.name.split()[0].lower():
-                s = 100.0 if alast == last else fuzz.ratio(alast, last)
-                if s > score:
-                    best, score = a, s
-        if score >= 80:
-            return best
-        # another spelling, script or case form of a dictionary person already in the document
-        d = self.dictionary(name)
-        if d is not None:
-            for a in self.people:
-                if a.id == d.id:
-                    return a
-        return None
-
-
-FEMALE_ROLES = ("spokeswoman", "ms.", "mrs.", "madam", "chairwoman", "congresswoman")
-MALE_ROLES = ("spokesman", "mr.", "chairman", "congressman")
-
-
-def gender_of(a: "Actor", lex: Lexicon) -> str | None:
-    """f | m from a known first name, a gendered role or a Slavic surname ending; None if unknown."""
-    roles = " ".join(a.roles).lower()
-    if any(r in roles for r in FEMALE_ROLES):
-        return "f"
-    if any(r in roles for r in MALE_ROLES):
-        return "m"
-    parts = a.name.split()
-    if len(parts) >= 2 and parts[0].lower() in lex.first_names:
-        return lex.first_names[parts[0].lower()]
-    last = parts[-1].lower() if parts else ""
-    if last.endswith(("ova", "eva", "ina", "skaya", "aya", "ова", "ева", "ина", "ская", "ая")):
-        return "f"
-    if last.endswith(("ov", "ev", "sky", "skiy", "ов", "ев", "ин", "ский")):
-        return "m"
-    return None
-
-
-def _plural(text: str) -> bool:
-    last = text.lower().split()[-1] if text.split() else ""
-    return last.endswith("s") and not last.endswith(("ss", "'s", "\u2019s"))
-
-
-def _clean_name(s: str) -> str:
-    s = s.replace("\u2019s", "").replace("'s", "").strip(" ,.")
-    s = DETS.sub("", s)
-    return " ".join(w for w in s.split() if w[:1].isupper() or w[:1].isdigit())
-
-
-def _sector_of(role: str, lex: Lexicon) -> str | None:
-    r = role.lower()
-    for key in lex.role_keys:
-        if key in r:
-            return lex.roles[key][0]
-    return None
-
-
-def _role_key(text: str, lex: Lexicon) -> str | None:
-    t = " " + text.lower().replace("\u2019", "'") + " "
-    for key in lex.role_keys:
-        if f" {key} " in t or f" {key}'s " in t:
-            return key
-    return None
-
-
-def _country_word(w: str, ix: ActorIndex) -> str | None:
-    """The country a word names: a country, its capital or seat ("Kremlin"), or a demonym."""
-    hit = ix.lookup(w)
-    if hit is None:
-        return None
-    a, how = hit
-    if a.type == "country" or (how == "metonym" and a.country):
-        return a.country
-    return None
-
-
-def _country_in(text: str, ix: ActorIndex) -> str | None:
-    words = re.findall(r"[\w\-\.]+(?:[\u2019']s)?", text)
-    for i, w in enumerate(words):
-        iso = (_country_word(" ".join(words[i:i + 2]), ix) if i + 1 < len(words) else None) or _country_word(w, ix)
-        if iso:
-            return iso
-    return None
 
 
 # role nouns that name a government body: resolved through the dictionary's offices for the country
@@ -255,7 +73,7 @@ class SpeakerResolver:
             return a.country
         m = self.last_mention(pos, {"GPE", "NORP"})
         if m:
-            return _country_word(m.text, self.ix)
+            return country_word(m.text, self.ix)
         return None
 
     # resolution -----------------------------------------------------------------------------
@@ -292,7 +110,7 @@ class SpeakerResolver:
         d = self.ix.resolve(text, date=self.date, fuzzy=False)
         if d is not None:
             return self.actor(d)
-        role = _role_key(text, self.lex)
+        role = role_key(text, self.lex)
         country = self._country_in_mention(text, pos)
         if role is not None:
             sector, kind = self.lex.roles[role]
@@ -301,7 +119,7 @@ class SpeakerResolver:
                 same = self.last(pos, lambda a: a.type == "organization" and word in a.name.lower())
                 if same is not None:
                     return same
-            if kind == "person" and _plural(text):
+            if kind == "person" and plural(text):
                 return auto_actor(DETS.sub("", text), "group", self.ix, country=country, sector=sector)
             if kind == "person":
                 fits = lambda a: a.type == "person" and (country is None or a.country in (None, country))  # noqa: E731
@@ -339,7 +157,7 @@ class SpeakerResolver:
                 if office is not None:
                     return office
         if c.speaker_label == "PERSON" or (text[:1].isupper() and len(text.split()) <= 4 and c.speaker_label != "NOUN"):
-            name = _clean_name(text)
+            name = clean_name(text)
             if name:
                 d = self.people.dictionary(name)
                 if d is not None:
@@ -376,7 +194,7 @@ class SpeakerResolver:
     def _country_in_mention(self, text: str, pos: int) -> str | None:
         if re.search(r"\bthe country'?s?\b|\bits\b", text.lower().replace("\u2019", "'")):
             return self.context_country(pos)
-        return _country_in(text, self.ix)
+        return country_in(text, self.ix)
 
     def _last_person(self, pos: int, pronoun: str = "") -> Actor | None:
         """he/she: the later of the last person who spoke and the last person who was the subject

@@ -285,9 +285,11 @@ class Extractor:
                 c = self._base(self._kind(a, b), a, b, cue.lemma, cs, ce, sa, sb, pi, "parse",
                                "obj_to" if "obj_to" in cue.frames else "obj", negated=neg, group=grp,
                                pro_drop=grp is None)
-                addr = _addressee(self.text[a:b], L.code)
+                am = L.addressee_re.match(self.text[a:b]) if L.addressee_re else None
+                addr = am.group(1).strip(" ,") if am else ""
                 if addr:
-                    c.object_text, c.object_start, c.object_end = addr, a, a + len(addr)
+                    s0 = a + am.start(1) + am.group(1).index(addr)
+                    c.object_text, c.object_start, c.object_end = addr, s0, s0 + len(addr)
                 self._add(c)
 
     def _clause_start(self, sa: int, pos: int, trailing: bool = False) -> int:
@@ -395,10 +397,3 @@ class Extractor:
                 self._add(FCandidate(kind="direct", start=q.start, end=q.end, how="paragraph_speaker", frame="quote",
                                      sent_start=sa, sent_end=sb, paragraph=pi, pro_drop=True))
 
-
-def _addressee(content: str, code: str) -> str | None:
-    rx = {"ru": r"^((?:[A-ZА-ЯЁ][\w\-]*(?:\s+(?:и|,)\s*|\s+)?)+)",
-          "fr": r"^(.{2,60}?)\s+(?:à|a)\s", "de": r"^(.{2,60}?)\s+(?:nicht\s+)?(?:auf|dazu|zu)\b",
-          "es": r"^(?:a\s+)?(.{2,60}?)\s+(?:a|que)\s"}[code]
-    m = re.match(rx, content)
-    return m.group(1).strip(" ,") if m else None

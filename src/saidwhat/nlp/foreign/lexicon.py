@@ -90,6 +90,7 @@ class Lang:
     extra: dict = field(default_factory=dict)
     role_head_re: re.Pattern | None = None  # role nouns that take an organisation after them
     role_link_re: re.Pattern | None = None  # what stands between the noun and the organisation
+    addressee_re: re.Pattern | None = None  # the addressee opening an obj_to content (group 1)
 
 
 def _ru_forms(form: str) -> str:
@@ -190,6 +191,7 @@ def _compile(code: str, cues: dict, lex: dict) -> Lang:
         explicit_re=explicit,
         role_head_re=re.compile(alternation(role_of["heads"]), re.I) if role_of.get("heads") else None,
         role_link_re=re.compile(rf"\s*(?:(?:{link_alt})\s*)?" if links else r"\s*", re.I),
+        addressee_re=re.compile(cues["addressee"]) if cues.get("addressee") else None,
     )
 
 
