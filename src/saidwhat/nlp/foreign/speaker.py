@@ -86,31 +86,26 @@ def items_in(text: str, a: int, b: int, L: Lang, sent_start: int) -> list[Item]:
     seg = text[a:b]
     out: list[Item] = []
     taken: list[tuple[int, int]] = []
+
+    def claim(matches, make) -> None:
+        """Items for the matches not inside an earlier item (roles before countries before pronouns)."""
+        for m in matches:
+            s, e = a + m.start(), a + m.end()
+            if not _covered(taken, s, e):
+                out.append(make(s, e, m))
+                taken.append((s, e))
+
     for rx, office in L.roles:
-        for m in rx.finditer(seg):
-            s, e = a + m.start(), a + m.end()
-            if not _covered(taken, s, e):
-                out.append(Item("role", s, e, text[s:e], office=office))
-                taken.append((s, e))
+        claim(rx.finditer(seg), lambda s, e, m, office=office: Item("role", s, e, text[s:e], office=office))
     for rx, iso, adj in L.countries:
-        for m in rx.finditer(seg):
-            s, e = a + m.start(), a + m.end()
-            if not _covered(taken, s, e):
-                out.append(Item("adj" if adj else "country", s, e, text[s:e], iso=iso))
-                taken.append((s, e))
+        claim(rx.finditer(seg), lambda s, e, m, iso=iso, adj=adj: Item("adj" if adj else "country", s, e,
+                                                                      text[s:e], iso=iso))
     for m in L.date_word_re.finditer(seg):
         taken.append((a + m.start(), a + m.end()))
-    for m in L.pronoun_re.finditer(seg):
-        s, e = a + m.start(), a + m.end()
-        if not _covered(taken, s, e):
-            out.append(Item("pron", s, e, text[s:e], gender=L.pronouns.get(m.group(0).lower())))
-            taken.append((s, e))
+    claim(L.pronoun_re.finditer(seg),
+          lambda s, e, m: Item("pron", s, e, text[s:e], gender=L.pronouns.get(m.group(0).lower())))
     for rx, kind in L.anaphors:
-        for m in rx.finditer(seg):
-            s, e = a + m.start(), a + m.end()
-            if not _covered(taken, s, e):
-                out.append(Item("anaphor", s, e, text[s:e], office=kind))
-                taken.append((s, e))
+        claim(rx.finditer(seg), lambda s, e, m, kind=kind: Item("anaphor", s, e, text[s:e], office=kind))
     function = L.prepositions | L.skip | L.stop_after | set(L.pronouns) | L.negators
     articles = L.articles
     chain: list[tuple[int, int]] = []
