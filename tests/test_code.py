@@ -36,6 +36,43 @@ def test_coding_decisions(text, cue, expected):
     assert 0 < ev.confidence <= 1
 
 
+@pytest.mark.parametrize("text,expected", [
+    # the material cooperation/conflict boundaries (CAMEO -> PLOVER, as the PLOVER examples code them)
+    ("Kazakhstan withdrew its troops from the border villages on Sunday, officials said.", "RETREAT"),
+    ("The rebels released twelve prisoners of war at a ceremony in the capital.", "RETREAT"),
+    ("The authorities lifted the curfew in the northern city after a week of calm.", "CONCEDE"),
+    ("Tokyo suspended its economic aid to the military government, the ministry said.", "SANCTION"),
+    ("The bank sent 40 tonnes of food and medicine to the flooded provinces.", "AID"),
+    ("Police detained the editor of the opposition weekly at his home.", "COERCE"),
+])
+def test_material_boundaries(text, expected):
+    ev = code_statement(text)
+    assert ev.event_type == expected, (ev, ev.scores)
+
+
+@pytest.mark.parametrize("text,expected", [
+    # an act announced, not done: cooperative acts are AGREE, coercive ones THREATEN
+    ("The Japanese government will provide 20 million dollars in emergency aid to the flood victims.", "AGREE"),
+    ("The rebels said they would release the hostages on Sunday.", "AGREE"),
+    ("Washington said it would impose new sanctions on the two banks.", "THREATEN"),
+    # ... but not when someone else is told to do it, nor when the act is refused
+    ("The ministry said Baku must withdraw its troops from the border.", "REQUEST"),
+])
+def test_announced_acts(text, expected):
+    ev = code_statement(text, cue=None)
+    assert ev.event_type == expected, (ev, ev.scores)
+
+
+def test_regret_of_anothers_conduct_is_disapproval():
+    assert code_statement("it regretted the unfriendly tone of the Iranian remarks", cue="say").event_type == "ACCUSE"
+
+
+def test_request_phrase_in_a_cut_quote_is_not_a_plain_statement():
+    ev = code_statement("against dragging third countries into the process and called on Yerevan to withdraw "
+                        "the remaining claims from its constitution", cue="warn")
+    assert ev.event_type == "REQUEST", (ev, ev.scores)
+
+
 def test_concern_is_not_a_request():
     for text in ("We are deeply concerned about the situation around the corridor.",
                  "Moscow is alarmed by the growing tension between Baku and Yerevan."):

@@ -25,12 +25,25 @@ _DISAPPROVE = re.compile(r"\b(concern|alarm|unacceptable|inadmissible|outrageous
 # the statement's main predicate is itself a disapproval ("we are concerned", "is unacceptable")
 _DISAPPROVE_HEAD = {"concern", "concerned", "alarm", "alarmed", "worry", "worried", "unacceptable", "inadmissible",
                     "outrageous", "deplorable", "disappointed", "dismay", "dismayed", "regrettable", "provocative",
-                    "irresponsible", "destructive", "groundless", "baseless", "absurd", "indignation"}
+                    "irresponsible", "destructive", "groundless", "baseless", "absurd", "indignation",
+                    "impermissible", "unproductive", "counterproductive", "unfounded", "unjustified", "unfriendly",
+                    "hostile", "illegitimate", "regrettable", "inappropriate"}
+# "regret" is an apology (SUPPORT, CAMEO 055) when the speaker regrets a loss or its own act, a disapproval when it
+# regrets someone else's conduct: "regretted the unfriendly tone of the remarks", "regrets that Baku refused"
+_REGRET_OTHER = {"tone", "remark", "statement", "decision", "position", "attempt", "refusal", "action", "step", "move",
+                 "rhetoric", "comment", "policy", "behaviour", "behavior", "lack", "absence", "failure", "reluctance",
+                 "approach", "stance", "choice", "unwillingness", "intention"}
 # below this probability a statement that names no act (no cue pattern near its main verb, a cue such as
 # "say") is a plain statement of position or assessment: CAMEO 01, which PLOVER drops
 ABSTAIN_P = 0.6
 # "we note with concern ...", "express deep concern over ...", "concern about ..." at the statement's start
 _CONCERN_START = re.compile(r"(\S+ ){0,3}((note|express|voice|view|regard|see) .{0,30})?\b(concern|alarm|dismay)\b")
+# an act announced, not (yet) done: cooperative acts become AGREE (PLOVER: "any future-tense CONSULT/SUPPORT/
+# COOPERATE/AID is AGREE"; the PLOVER examples code intent to yield, CAMEO 035, as AGREE too), coercive ones THREATEN
+_INTENT_TO_AGREE = {"AID", "COOPERATE", "RETREAT", "CONCEDE", "CONSULT", "SUPPORT"}
+_INTENT_TO_THREATEN = {"SANCTION", "COERCE", "ASSAULT"}
+# an explicit request anywhere in the statement: never a plain statement
+_REQ_PHRASE = re.compile(r"\b(call on|call upon|urge|demand that|appeal to|insist that) ")
 _THREAT = re.compile(r"\b(threaten|ultimatum|or else|unless|consequence|retaliat|will respond|reserve the right|will not hesitate)\b")
 
 
@@ -91,10 +104,25 @@ def decide(p: Parsed, probs: np.ndarray, cue: str | None = None, abstain: bool =
         etype, reason = "ACCUSE", "disapproval, no request"
     elif etype == "REQUEST" and ct != "REQUEST" and _DISAPPROVE.search(region) and not _REQ.search(region):
         etype, reason = "ACCUSE", "disapproval, no request"
+    elif ("t:regret" in p.feats or (cue or "").lower() == "regret") and (
+            {k_[3:] for k_ in p.feats if k_.startswith("to:")} & _REGRET_OTHER
+            or re.match(r"(that|the fact that) ", p.lemma_text)):
+        etype, reason = "ACCUSE", "regrets another's conduct (disapproval)"
+    if p.intent and not p.negated_trigger and reason in ("model", f"cue {cue} + content"):
+        if p.intent == "fut" and etype in _INTENT_TO_AGREE:
+            etype, reason = "AGREE", f"announced {etype.lower()} (future/intent)"
+        elif etype in _INTENT_TO_THREATEN:
+            etype, reason = "THREATEN", f"announced {etype.lower()} (future/intent)"
     if etype in ("REQUEST", "THREATEN") and ct == "ACCUSE":
         etype, reason = "ACCUSE", f"cue {cue}"
     conf = float(probs[TYPES.index(etype)])
-    if abstain and not ct and reason == "model" and conf < ABSTAIN_P and not any(k_.startswith("rt:") for k_ in p.feats):
+    if reason.startswith("announced"):
+        conf = max(conf, float(probs[k]))   # the act's own score is the evidence for its announcement
+    if (abstain and not ct and (reason == "model" or reason.startswith("announced")) and conf < ABSTAIN_P
+            and not any(k_.startswith("rt:") for k_ in p.feats)):
+        if _REQ_PHRASE.search(p.lemma_text):
+            # a quote cut from a longer sentence ("... and called on Yerevan to withdraw ...") whose main verb is lost
+            return "REQUEST", float(probs[TYPES.index("REQUEST")]), "request phrase in the statement"
         return None, round(1 - conf, 4), "no event: plain statement (position or assessment, CAMEO 01)"
     return etype, conf, reason
 

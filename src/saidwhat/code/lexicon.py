@@ -79,3 +79,17 @@ def cue_event(cue: str | None) -> tuple[str, str | None, str | None] | None:
     mode = DEFAULT_MODE.get(etype)
     return etype, mode, cameo_for(etype, mode)
 
+
+
+@lru_cache(maxsize=1)
+def word_classes() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """(verb lemma -> classes, noun lemma -> classes) from data/plover/classes.tsv."""
+    verbs: dict[str, tuple[str, ...]] = {}
+    nouns: dict[str, tuple[str, ...]] = {}
+    for row in _rows("classes.tsv"):
+        if len(row) < 3:
+            continue
+        kind, lemma, cls = (x.strip() for x in row[:3])
+        tgt = verbs if kind == "verb" else nouns
+        tgt[lemma] = tuple(c.strip() for c in cls.split(",") if c.strip())
+    return verbs, nouns

@@ -68,8 +68,20 @@ class LogReg:
             b -= a * mb / (np.sqrt(vb) + eps) * 0.1
         return cls(vocab, W, b)
 
-    def proba(self, feats: list[dict[str, float]]) -> np.ndarray:
-        """Class probabilities; sparse rows (same result as ``matrix(feats) @ W + b``, far faster)."""
+    @property
+    def temperature(self) -> float:
+        """Divides the logits: fitted on out-of-fold predictions by train.py (the raw model is overconfident)."""
+        return float(self.meta.get("temperature", 1.0))
+
+    def proba(self, feats: list[dict[str, float]], temperature: float | None = None) -> np.ndarray:
+        """Class probabilities, calibrated by ``temperature`` (default: the model's own)."""
+        Z = self.logits(feats) / (self.temperature if temperature is None else temperature)
+        Z -= Z.max(1, keepdims=True)
+        P = np.exp(Z)
+        return P / P.sum(1, keepdims=True)
+
+    def logits(self, feats: list[dict[str, float]]) -> np.ndarray:
+        """Raw scores; sparse rows (same result as ``matrix(feats) @ W + b``, far faster)."""
         Z = np.tile(self.b, (len(feats), 1)).astype(np.float32)
         for i, f in enumerate(feats):
             idx, vals = [], []
@@ -82,9 +94,7 @@ class LogReg:
                 x = np.asarray(vals, dtype=np.float32)
                 x /= max(float(np.linalg.norm(x)), 1e-9)
                 Z[i] += x @ self.W[idx]
-        Z -= Z.max(1, keepdims=True)
-        P = np.exp(Z)
-        return P / P.sum(1, keepdims=True)
+        return Z
 
     # persistence ------------------------------------------------------------------------------------
     def save(self, path: Path) -> None:

@@ -87,9 +87,23 @@ def folds(items: list[dict], k: int, seed: int = SEED) -> list[int]:
     return fold
 
 
+def fit_temperature(logits: np.ndarray, labels: list[str]) -> float:
+    """The temperature that minimises the negative log-likelihood of out-of-fold predictions (grid search)."""
+    y = np.array([TYPES.index(t) for t in labels])
+    best, best_nll = 1.0, float("inf")
+    for T in np.arange(0.5, 6.01, 0.1):
+        Z = logits / T
+        Z = Z - Z.max(1, keepdims=True)
+        nll = float(-(Z[np.arange(len(y)), y] - np.log(np.exp(Z).sum(1))).mean())
+        if nll < best_nll:
+            best, best_nll = round(float(T), 2), nll
+    return best
+
+
 def cross_validate(dev: list[dict], k: int = 5, seed: int = SEED, own: list[dict] | None = None,
-                   parsed_dev: list[Parsed] | None = None) -> list[dict]:
-    """Predictions for every dev item from models trained on own sentences + the other folds."""
+                   parsed_dev: list[Parsed] | None = None, logits_out: np.ndarray | None = None) -> list[dict]:
+    """Predictions for every dev item from models trained on own sentences + the other folds
+    (``logits_out``, if given, receives each item's out-of-fold raw scores)."""
     own = own_sentences() if own is None else own
     po = parse_many([d["text"] for d in own])
     pd = parsed_dev or parse_many([d["text"] for d in dev])
@@ -100,6 +114,8 @@ def cross_validate(dev: list[dict], k: int = 5, seed: int = SEED, own: list[dict
         te = [i for i in range(len(dev)) if fl[i] == f]
         m = fit(po + [pd[i] for i in tr], [d["event_type"] for d in own] + [dev[i]["event_type"] for i in tr],
                 [1.0] * len(own) + [DEV_WEIGHT] * len(tr), seed)
+        if logits_out is not None:
+            logits_out[te] = m.logits([pd[i].feats for i in te])
         for i, p in zip(te, predict(m, [pd[i] for i in te])):
             preds[i] = {"id": dev[i]["id"], **p}
     return preds  # type: ignore[return-value]
@@ -124,7 +140,10 @@ def main(argv: list[str] | None = None) -> int:
             "attribution": "Features learned in part from the PLOVER GSR example sentences (openeventdata/PLOVER, "
                            "CC BY-SA 4.0, Open Event Data Alliance; sentences from the CAMEO 1.1b3 manual)."}
     if dev and a.cv > 1:
-        preds = cross_validate(dev, a.cv, SEED, own, pd)
+        oof = np.zeros((len(dev), len(TYPES)), dtype=np.float32)
+        preds = cross_validate(dev, a.cv, SEED, own, pd, oof)
+        meta["temperature"] = fit_temperature(oof, [d["event_type"] for d in dev])
+        print(f"calibration: temperature {meta['temperature']} (out-of-fold NLL minimum)")
         res = score(dev, preds)
         print(format_report(res, f"{a.cv}-fold cross-validation over {len(dev)} dev sentences "
                                  f"(+{len(own)} own sentences in every training fold)"))
