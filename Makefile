@@ -36,12 +36,13 @@ bench: install
 	$(BIN)/python bench/throughput.py
 
 # Retrain the learned cue detector, then the content-span chooser that uses its scores, on PolNeAR
-# train (CPU, seeded; never run in CI; ~10 min on 2 cores).
+# train (CPU, seeded; never run in CI; ~30 min on 2 busy cores). The cue detectors: the perceptron
+# (rules-only path) and the dense one (tok2vec vectors; the chooser's cue scores, out-of-fold in training).
 train: install
 	$(BIN)/python -m saidwhat.nlp.train_cues --train ../shared/polnear/train.jsonl \
-		--out src/saidwhat/data/cue_model.json.gz --seed 0
+		--out src/saidwhat/data/cue_model.json.gz --dense-out src/saidwhat/data/cue_dense.json.gz --seed 0
 	$(BIN)/python -m saidwhat.nlp.train_spans --train ../shared/polnear/train.jsonl \
-		--out src/saidwhat/data/span_model.json.gz --seed 0
+		--out src/saidwhat/data/span_model.json.gz --seed 0 --cue dense --cue-floor -3 --run-floor -2 --margin -4
 
 clean:
 	rm -rf $(VENV) saidwhat.db saidwhat.db-wal saidwhat.db-shm

@@ -81,3 +81,32 @@ def test_polnear_records_cut_a_parenthetical_attribution_out():
                   speaker_mention="the senator", speaker_start=a, speaker_end=a + len("the senator"))
     rec = prediction_records("d", [s], text)[0]
     assert [text[x:y] for x, y in rec["content"]["spans"]] == ["The economy", "is in serious trouble this year"]
+
+
+def test_dense_cue_detector_learns_from_context_and_round_trips(nlp):
+    """densecue.py: sparse features + the tok2vec vectors of the token, its head and its dependents."""
+    import numpy as np
+    from saidwhat.nlp.densecue import DenseCue, dense_matrix, train
+    from saidwhat.nlp.cuemodel import features
+    doc = nlp("The senator said that the plan will pass. The plan has three parts.")
+    said, parts = _tok(doc, "said"), _tok(doc, "parts")
+    X = dense_matrix(doc, [said.i, parts.i])
+    assert X is not None and X.shape == (2, 3 * doc.tensor.shape[1])
+    exs = [(features(said), X[0], True), (features(parts), X[1], False)] * 20
+    m = train(exs, seed=0, epochs=5, hidden=8, lr=1e-2)
+    s_said, s_parts = m.score_tokens(doc, [said.i, parts.i])
+    assert s_said > 0 > s_parts
+    again = DenseCue.from_json(m.to_json())
+    assert np.allclose(again.score_tokens(doc, [said.i, parts.i]), [s_said, s_parts], atol=1e-3)
+    assert np.allclose(m.score_rows(exs[:2]), [s_said, s_parts], atol=1e-4)
+    doc.tensor = np.zeros((0, 0), dtype="float32")  # no tok2vec output: the caller falls back
+    assert m.score_tokens(doc, [said.i]) is None
+
+
+def test_shipped_dense_cue_model_scores_a_speech_verb(nlp):
+    from saidwhat.nlp.densecue import load_dense
+    m = load_dense()
+    if m is None:
+        return  # weights not shipped: the perceptron works alone
+    doc = nlp("The senator said that the plan will pass.")
+    assert m.score_tokens(doc, [_tok(doc, "said").i])[0] > 0

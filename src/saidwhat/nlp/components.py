@@ -120,12 +120,16 @@ class AttributionFinder:
         self.scope = scope
         self.cue_model = None
         self.span_model = None
+        self.span_cues = None
         if scope == "attributions":
             from .cuemodel import load_model
             self.cue_model = load_model()
             if spans:
                 from .spans import load_span_model
                 self.span_model = load_span_model()
+                if self.span_model is not None and self.span_model.cue == "dense":
+                    from .densecue import load_dense  # the cue scores the chooser was trained on
+                    self.span_cues = load_dense() or self.cue_model
 
     def __call__(self, doc: Doc) -> Doc:
         if doc._.sw_quotes is None:
@@ -133,7 +137,7 @@ class AttributionFinder:
         att = Attributor(doc, cue_model=self.cue_model)
         if self.span_model is not None:
             from .spans import span_candidates
-            indirect = span_candidates(att, self.span_model, self.cue_model)
+            indirect = span_candidates(att, self.span_model, self.span_cues or self.cue_model)
         else:
             indirect = att.from_cues()
         indirect += [h for h in headline_candidates(att) if not any(h.start < c.end and c.start < h.end for c in indirect)]

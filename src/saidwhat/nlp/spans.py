@@ -1,16 +1,13 @@
 """A learned content-span chooser for the "attributions" scope (PolNeAR's).
 
 For a cue token (said, wants, showed, according …) the parse offers a handful of content spans:
-the subtree of each complement (ccomp, xcomp, dobj, prep …), everything right of the cue, the
-head's clause minus a parenthetical cue ("The economy, he said, is weak"), the sentence before an
-inverted cue ("…, he said."), the quotation next to it, the sentence minus "according to X". A
-linear ranker (averaged perceptron over sparse features of the candidate and its cue, trained on
-PolNeAR train by ``python -m saidwhat.nlp.train_spans``) picks one of them, or none: a cue whose
-best candidate scores below the "none" option is not an attribution.
-
-Candidates are token ranges ``(lo, hi)`` (inclusive) with an optional hole ``(hlo, hhi)``; the
-chooser returns pieces of character offsets. Weights ship in ``data/span_model.json.gz``; without
-them the rules work alone.
+complement subtrees, everything right of the cue, the clause minus a parenthetical cue ("The
+economy, he said, is weak"), the sentence before an inverted cue ("…, he said."), the adjacent
+quotation, the sentence minus "according to X". A linear ranker (averaged perceptron over sparse
+features, trained on PolNeAR train by ``python -m saidwhat.nlp.train_spans``) picks one, or none.
+Cue tokens: rule cues and the tokens the cue detector (densecue.py, else cuemodel.py) scores
+above a floor. Candidates are token ranges ``(lo, hi)`` (inclusive) with an optional hole.
+Weights ship in ``data/span_model.json.gz``; without them the rules work alone.
 """
 from __future__ import annotations
 
@@ -46,10 +43,7 @@ class Cand:
 
 
 def _bucket(n: int) -> str:
-    for b in (1, 2, 3, 5, 8, 13, 21, 34, 55):
-        if n <= b:
-            return str(b)
-    return "big"
+    return next((str(b) for b in (1, 2, 3, 5, 8, 13, 21, 34, 55) if n <= b), "big")
 
 
 def _strip(doc, lo: int, hi: int) -> tuple[int, int] | None:
@@ -232,13 +226,14 @@ class SpanModel:
     """The ranker: weights, the known cue lemmas, and the cue-score floor for candidate cues."""
 
     def __init__(self, weights=None, lemmas=(), cue_floor: float = 0.0, margin: float = 0.0,
-                 cue_gate: float | None = None):
+                 cue_gate: float | None = None, cue: str = "perceptron"):
         self.p = Perceptron(weights or {})
         self.lemmas = set(lemmas)
         self.cue_floor = cue_floor
         self.margin = margin  # a candidate must beat "none" by more than this
         # when set, the cue detector's score (> cue_gate) decides cue or not, not the "none" option
         self.cue_gate = cue_gate
+        self.cue = cue  # the cue detector whose scores it was trained on: "dense" or "perceptron"
 
     def known(self, t) -> bool:
         return t.lemma_.lower() in self.lemmas
@@ -260,7 +255,8 @@ class SpanModel:
 
     def to_json(self) -> dict:
         return {"weights": dict(sorted(self.p.w.items())), "lemmas": sorted(self.lemmas),
-                "cue_floor": self.cue_floor, "margin": self.margin, "cue_gate": self.cue_gate}
+                "cue_floor": self.cue_floor, "margin": self.margin, "cue_gate": self.cue_gate,
+                "cue": self.cue}
 
 
 @lru_cache(maxsize=1)
@@ -271,26 +267,31 @@ def load_span_model() -> SpanModel | None:
         return None
     data = json.loads(gzip.decompress(raw).decode("utf-8"))
     return SpanModel(data["weights"], data.get("lemmas", ()), data.get("cue_floor", 0.0), data.get("margin", 0.0),
-                     data.get("cue_gate"))
+                     data.get("cue_gate"), data.get("cue", "perceptron"))
 
 
 def cue_tokens(att, cue_model, floor: float) -> list:
-    """The tokens worth ranking, with the cue detector's score (None for rule cues and "according"):
-    rule cues, "according", and tokens the cue detector scores above ``floor``."""
+    """Rule cues and "according" (score None), and the tokens ``cue_model`` (densecue.DenseCue,
+    batch-scored over ``doc.tensor``, or the perceptron) scores above ``floor``, with their scores."""
     from .cuemodel import CANDIDATE_POS, features
-    out = []
+    out, rest = [], []
     doc = att.doc
     for t in doc:
         if t.i in att.inq or t.pos_ not in CANDIDATE_POS:
             continue
-        if att.is_cue(t) or t.lemma_.lower() in att.lex.decline_verbs:
-            out.append((t, None))
-        elif t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
+        if att.is_cue(t) or t.lemma_.lower() in att.lex.decline_verbs or (
+                t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to"):
             out.append((t, None))
         elif cue_model is not None:
-            score = cue_model.score(features(t))
-            if score > floor:
-                out.append((t, score))
+            rest.append(t)
+    if rest:
+        scores = cue_model.score_tokens(doc, [t.i for t in rest]) if hasattr(cue_model, "score_tokens") else None
+        if scores is None:  # no tok2vec tensor: the perceptron
+            from .cuemodel import load_model
+            pm = cue_model if hasattr(cue_model, "score") else load_model()
+            scores = [pm.score(features(t)) for t in rest] if pm is not None else []
+        out += [(t, s) for t, s in zip(rest, scores) if s > floor]
+        out.sort(key=lambda x: x[0].i)
     return out
 
 

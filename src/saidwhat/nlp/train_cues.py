@@ -1,7 +1,9 @@
 """Train the cue detector on PolNeAR's train split (CPU, seeded, reproducible). Never run in CI.
 
     python -m saidwhat.nlp.train_cues --train ../shared/polnear/train.jsonl \
-        --out src/saidwhat/data/cue_model.json.gz [--epochs 6] [--seed 0] [--heldout 0.1]
+        --out src/saidwhat/data/cue_model.json.gz [--epochs 6] [--seed 0] [--heldout 0.1] \
+        [--dense-out src/saidwhat/data/cue_dense.json.gz]   # also the dense detector (densecue.py)
+        [--docbin parsed.spacy --tensors parsed_tensors.npz]   # reuse a parse of the same file
 
 Positive examples are the head tokens of annotated cue spans; negatives every other token of a
 candidate part of speech. Prints precision/recall of cue heads on a held-out slice of train.
@@ -17,7 +19,8 @@ import sys
 from .cuemodel import CANDIDATE_POS, Perceptron, features
 
 
-def examples(doc, attributions) -> list[tuple[list[str], bool]]:
+def examples(doc, attributions, dense: bool = False) -> list[tuple]:
+    """(features, gold) per candidate token; with ``dense``, (features, dense row, gold)."""
     heads, inside = set(), set()
     for a in attributions:
         cue = a.get("cue")
@@ -28,12 +31,44 @@ def examples(doc, attributions) -> list[tuple[list[str], bool]]:
             continue
         heads.add(span.root.i)
         inside.update(t.i for t in span)
+    idx = [t.i for t in doc if t.pos_ in CANDIDATE_POS and not (t.i in inside and t.i not in heads)]
+    if not dense:
+        return [(features(doc[i]), i in heads) for i in idx]
+    from .densecue import dense_matrix
+    X = dense_matrix(doc, idx)
+    if X is None:
+        return []
+    return [(features(doc[i]), X[r], i in heads) for r, i in enumerate(idx)]
+
+
+def parse_corpus(nlp, docs, docbin: str | None = None, tensors: str | None = None) -> list:
+    """The parsed documents, with their tok2vec tensors: re-parsed, or read from a DocBin of the
+    same file (same order) and an .npz of the tensors (arrays d0, d1, …) saved with it."""
+    if docbin:
+        import numpy as np
+        from spacy.tokens import DocBin
+        parsed = list(DocBin().from_disk(docbin).get_docs(nlp.vocab))[: len(docs)]
+        if tensors:
+            tz = np.load(tensors)
+            for i, d in enumerate(parsed):
+                d.tensor = tz[f"d{i}"].astype(np.float32)
+        return parsed
     out = []
-    for t in doc:
-        if t.pos_ not in CANDIDATE_POS or (t.i in inside and t.i not in heads):
-            continue
-        out.append((features(t), t.i in heads))
+    with nlp.select_pipes(disable=["saidwhat_attribution"]):
+        for i, doc in enumerate(nlp.pipe((d["text"] for d in docs), batch_size=16)):
+            out.append(doc)
+            if (i + 1) % 100 == 0:
+                print(f"parsed {i + 1}/{len(docs)}", file=sys.stderr)
     return out
+
+
+def prf(pairs) -> str:
+    tp = sum(p and g for p, g in pairs)
+    fp = sum(p and not g for p, g in pairs)
+    fn = sum(g and not p for p, g in pairs)
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return f"P={p:.3f} R={r:.3f} F1={2 * p * r / (p + r) if p + r else 0:.3f}"
 
 
 
@@ -61,6 +96,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = training_parser(__doc__)
     ap.add_argument("--max-docs", type=int, default=None)
     ap.add_argument("--model", default=None, help="spaCy model (default: the configured one)")
+    ap.add_argument("--dense-out", default=None, help="also train the dense detector (densecue.py) and write it here")
+    ap.add_argument("--dense-epochs", type=int, default=6)
+    ap.add_argument("--hidden", type=int, default=64)
+    ap.add_argument("--l2", type=float, default=1e-5)
+    ap.add_argument("--docbin", default=None, help="a DocBin parse of the same file (same order)")
+    ap.add_argument("--tensors", default=None, help="an .npz of that parse's doc.tensor arrays (d0, d1, …)")
     args = ap.parse_args(argv)
 
     nlp, docs = load_corpus(args.train, args.max_docs, args.model)
@@ -69,11 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     rng.shuffle(order)
     n_held = int(len(docs) * args.heldout)
     held, train = set(order[:n_held]), order[n_held:]
-    data: dict[int, list] = {}
-    for i, doc in enumerate(nlp.pipe((d["text"] for d in docs), batch_size=16)):
-        data[i] = examples(doc, docs[i]["attributions"])
-        if (i + 1) % 100 == 0:
-            print(f"parsed {i + 1}/{len(docs)}", file=sys.stderr)
+    parsed = parse_corpus(nlp, docs, args.docbin, args.tensors)
+    data = {i: examples(doc, docs[i]["attributions"]) for i, doc in enumerate(parsed)}
     model = Perceptron()
     flat = [ex for i in train for ex in data[i]]
     for epoch in range(args.epochs):
@@ -82,19 +120,23 @@ def main(argv: list[str] | None = None) -> int:
             model.update(feats, gold)
         print(f"epoch {epoch + 1} done", file=sys.stderr)
     model.average()
-    tp = fp = fn = 0
-    for i in held:
-        for feats, gold in data[i]:
-            pred = model.score(feats) > model.threshold
-            tp += pred and gold
-            fp += pred and not gold
-            fn += gold and not pred
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    print(f"held-out cue heads: P={p:.3f} R={r:.3f} F1={2 * p * r / (p + r) if p + r else 0:.3f} "
-          f"({len(held)} docs); features {len(model.w)}")
+    pairs = [(model.score(feats) > model.threshold, gold) for i in held for feats, gold in data[i]]
+    print(f"held-out cue heads (perceptron): {prf(pairs)} ({len(held)} docs); features {len(model.w)}")
     with gzip.open(args.out, "wt", encoding="utf-8") as fh:
         json.dump(model.to_json(), fh, separators=(",", ":"))
+    if args.dense_out:
+        from .densecue import train as train_dense
+        dense = train_dense([ex for i in sorted(train) for ex in examples(parsed[i], docs[i]["attributions"], True)],
+                            seed=args.seed, epochs=args.dense_epochs, hidden=args.hidden, l2=args.l2,
+                            log=lambda m: print(m, file=sys.stderr))
+        pairs = []
+        for i in sorted(held):
+            exs = examples(parsed[i], docs[i]["attributions"], True)
+            if exs:
+                pairs += [(s > 0, g) for s, (_, _, g) in zip(dense.score_rows(exs), exs)]
+        print(f"held-out cue heads (dense): {prf(pairs)}")
+        with gzip.open(args.dense_out, "wt", encoding="utf-8") as fh:
+            json.dump(dense.to_json(), fh, separators=(",", ":"))
     return 0
 
 

@@ -2,12 +2,14 @@
 
     python -m saidwhat.nlp.train_spans --train ../shared/polnear/train.jsonl \
         --out src/saidwhat/data/span_model.json.gz [--epochs 5] [--seed 0] [--heldout 0.1]
-        [--docbin parsed.spacy]   # reuse a parse of the same file (spaCy DocBin, same order)
+        [--docbin parsed.spacy --tensors t.npz]   # reuse a parse of the same file (DocBin, same order)
+        [--cue dense --cue-floor -3 --run-floor -2 --margin -4]   # what `make train` uses
 
 Each candidate cue token (a rule cue, "according", or a token the cue detector scores above
-``--cue-floor``) is one example: its options are "none" and the content candidates of spans.py;
-the right option is the candidate with the best token F1 against the gold content of the
-attribution whose cue the token heads (at least 0.5), else "none". A ranking perceptron, averaged.
+``--cue-floor``; with ``--cue dense`` training documents get out-of-fold scores) is one example:
+its options are "none" and the content candidates of spans.py; the right option is the candidate
+with the best token F1 against the gold content of the attribution whose cue the token heads (at
+least 0.5), else "none". A ranking perceptron, averaged.
 Prints the held-out slice's figures (content overlap and exact, per gold attribution).
 """
 from __future__ import annotations
@@ -89,33 +91,46 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-lemma", type=int, default=3, help="cue lemmas seen fewer times count as rare")
     ap.add_argument("--max-docs", type=int, default=None)
     ap.add_argument("--docbin", default=None)
+    ap.add_argument("--tensors", default=None, help="an .npz of the DocBin parse's doc.tensor arrays")
+    ap.add_argument("--cue", choices=("dense", "perceptron"), default="dense",
+                    help="the cue detector whose scores the ranker sees (dense: densecue.py)")
+    ap.add_argument("--folds", type=int, default=4,
+                    help="dense: training documents get out-of-fold cue scores from this many fold models")
+    ap.add_argument("--run-floor", type=float, default=None,
+                    help="the cue-score floor saved for run time (default: --cue-floor)")
+    ap.add_argument("--dump", default=None, help="also pickle the featurised examples here (for experiments)")
+    ap.add_argument("--dense-epochs", type=int, default=6)
+    ap.add_argument("--hidden", type=int, default=64)
+    ap.add_argument("--l2", type=float, default=1e-5)
     ap.add_argument("--model", default=None, help="spaCy model (default: the configured one)")
     args = ap.parse_args(argv)
 
     from .train_cues import load_corpus
     nlp, docs = load_corpus(args.train, args.max_docs, args.model)
-    if args.docbin:
-        from spacy.tokens import DocBin
-        parsed = list(DocBin().from_disk(args.docbin).get_docs(nlp.vocab))[: len(docs)]
-    else:
-        with nlp.select_pipes(disable=["saidwhat_attribution"]):
-            parsed = list(nlp.pipe((d["text"] for d in docs), batch_size=16))
+    from .train_cues import parse_corpus
+    parsed = parse_corpus(nlp, docs, args.docbin, args.tensors)
     rng = random.Random(args.seed)
     order = list(range(len(docs)))
     rng.shuffle(order)
     n_held = int(len(docs) * args.heldout)
     held, train = sorted(order[:n_held]), order[n_held:]
-    cue_model = load_model()
+    cue_models = cue_scorers(args, parsed, docs, held, train)
     data = {}
     for i, doc in enumerate(parsed):
-        data[i] = examples(doc, docs[i]["attributions"], cue_model, args.cue_floor)
+        data[i] = examples(doc, docs[i]["attributions"], cue_models[i], args.cue_floor)
         if (i + 1) % 100 == 0:
             print(f"candidates {i + 1}/{len(docs)}", file=sys.stderr)
     lemmas = Counter(t.lemma_.lower() for i in train for t, _, b, _, _ in data[i][0] if b >= 0)
     model = SpanModel(lemmas=[lm for lm, n in lemmas.items() if n >= args.min_lemma], cue_floor=args.cue_floor,
-                      margin=args.margin, cue_gate=args.cue_gate)
+                      margin=args.margin, cue_gate=args.cue_gate, cue=args.cue)
     p = model.p
     flat = [ex for i in train for ex in data[i][0]]
+    if args.dump:
+        import pickle
+        with open(args.dump, "wb") as fh:
+            pickle.dump({"train": [featurise(model, ex) for ex in flat],
+                         "held": [(featurise(model, ex), _words(parsed[i], ex), len(data[i][1])) for i in held
+                                  for ex in data[i][0]], "n_gold": sum(len(data[i][1]) for i in held)}, fh)
     for epoch in range(args.epochs):
         rng.shuffle(flat)
         wrong = 0
@@ -135,11 +150,51 @@ def main(argv: list[str] | None = None) -> int:
                 p.add(feats[pred], -1.0)
         print(f"epoch {epoch + 1}: {wrong}/{len(flat)} wrong", file=sys.stderr)
     p.average()
+    return finish(args, model, data, held, parsed)
+
+
+def featurise(model, ex) -> tuple[list[list[str]], int]:
+    """(options: "none" then the candidates, as feature lists; the index of the right option)."""
+    t, cands, best, _, score = ex
+    k = model.known(t)
+    return [none_features(t, k, score)] + [cand_features(t, c, k) for c in cands], best + 1
+
+
+def _words(doc, ex):
+    """(gold word tokens, word tokens of each candidate) of an example, for held-out figures."""
+    return ex[3], [{j for j in c.tokens() if _WORD.search(doc[j].text)} for c in ex[1]]
+
+
+def finish(args, model, data, held, parsed) -> int:
+    p = model.p
     report(model, data, held, parsed)
+    if args.run_floor is not None:
+        model.cue_floor = args.run_floor
     with gzip.open(args.out, "wt", encoding="utf-8") as fh:
         json.dump(model.to_json(), fh, separators=(",", ":"))
     print(f"wrote {args.out}: {len(p.w)} features, {len(model.lemmas)} cue lemmas")
     return 0
+
+
+def cue_scorers(args, parsed, docs, held, train) -> dict:
+    """The cue detector for each document. Perceptron: the shipped one. Dense: the shipped one for
+    held-out documents (trained on the training documents by train_cues), and for each training
+    document a model trained on the other folds, so that the ranker learns from honest scores."""
+    if args.cue == "perceptron":
+        m = load_model()
+        return {i: m for i in range(len(parsed))}
+    from .densecue import load_dense, train as train_dense
+    from .train_cues import examples as cue_examples
+    out = {i: load_dense() for i in held}
+    ordered = sorted(train)
+    exs = {i: cue_examples(parsed[i], docs[i]["attributions"], True) for i in ordered}
+    for k in range(args.folds):
+        fold = set(ordered[k::args.folds])
+        m = train_dense([ex for i in ordered if i not in fold for ex in exs[i]], seed=args.seed + k,
+                        epochs=args.dense_epochs, hidden=args.hidden, l2=args.l2)
+        out.update({i: m for i in fold})
+        print(f"cue fold {k + 1}/{args.folds} trained", file=sys.stderr)
+    return out
 
 
 def report(model, data, held, parsed) -> None:
