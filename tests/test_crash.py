@@ -153,3 +153,40 @@ def test_sigkill_then_resume_stores_everything_once(corpus, clean_run, db):
         assert st["documents"] == N_DOCS
         assert st["statements"] == sum(map(len, clean_run.values()))
         assert len(s.existing_ids(clean_run)) == N_DOCS
+
+
+def test_sigkill_dask_ingest_then_resume(corpus, clean_run, tmp_path):
+    """The same with ``--workers 1``: the client (its writer thread in the middle of a batch or
+    not), the nanny and the worker are killed together (SIGKILL to the process group) after the
+    first commit; the resumed Dask run stores the rest once, with the clean run's statements."""
+    pytest.importorskip("distributed", reason="dask[distributed] is not installed")
+    db = str(tmp_path / "crash_dask.db")
+    dask = ("--workers", "1", "--chunk-size", "1")
+    proc = subprocess.Popen(_ingest_cmd(corpus, db, *dask), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=_env(), start_new_session=True)
+    deadline = time.monotonic() + 180
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            if _doc_count(db) >= 2:  # the first batch is committed
+                break
+            time.sleep(0.02)
+        assert proc.poll() is None, "the ingest finished before it could be killed"
+        os.killpg(proc.pid, signal.SIGKILL)  # the client and every process it started
+        proc.wait(timeout=30)
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    partial = _snapshot(db)
+    assert 2 <= len(partial) < N_DOCS, "killed part-way"
+    for doc_id, ids in partial.items():  # committed batches are whole
+        assert ids == clean_run[doc_id]
+
+    r = subprocess.run(_ingest_cmd(corpus, db, *dask), capture_output=True, text=True,
+                       timeout=300, env=_env())
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert f"duplicates {len(partial)}" in r.stdout
+    assert _snapshot(db) == clean_run

@@ -213,6 +213,34 @@ def test_incremental_batches_in_any_order_equal_one_run(corpus, seed_corpus, tmp
         assert _snapshot(_store(tmp_path, f"inc{seed}", batches)) == ref
 
 
+def test_bands_computed_elsewhere_are_used_as_given(corpus, seed_corpus, tmp_path, monkeypatch):
+    """A result carrying its document's LSH bands (``DocResult.dedup_bands``, as a Dask worker
+    sends them) is stored and linked exactly as one whose bands the store computes itself."""
+    import dataclasses
+
+    import sqlalchemy as sa
+
+    from saidwhat.link import dedup
+    from saidwhat.store.schema import doc_bands
+
+    def bands(store):
+        with store.engine.connect() as conn:
+            return sorted(conn.execute(sa.select(doc_bands.c.band, doc_bands.c.doc_id)).all())
+
+    everything = list(corpus) + list(seed_corpus[0])
+    ref_store = _store(tmp_path, "own", [everything])
+    shipped = [dataclasses.replace(r, dedup_bands=dedup.document_bands(r.document.text))
+               for r in everything]
+
+    def never(text):  # the store must not compute what it was given
+        raise AssertionError("bands recomputed")
+
+    monkeypatch.setattr(dedup, "document_bands", never)
+    got = _store(tmp_path, "given", [shipped[:4], shipped[4:]])
+    assert _snapshot(got) == _snapshot(ref_store) and _snapshot(got)[2]
+    assert bands(got) == bands(ref_store) and len(bands(got)) == 20 * len(everything)
+
+
 def test_rerun_rebuild_and_pending(corpus, seed_corpus, tmp_path):
     everything = list(corpus) + list(seed_corpus[0])
     store = _store(tmp_path, "re", [everything])

@@ -119,3 +119,6 @@ class DocResult:
     document: Document
     statements: list[Statement] = field(default_factory=list)
     error: IngestError | None = None
+    # the LSH band keys of document.text (link.dedup.document_bands), when computed where the
+    # document was processed (a Dask worker); None: the store computes them
+    dedup_bands: list[str] | None = None

@@ -37,6 +37,7 @@ __all__ = [
     "header_span",
     "masked_text",
     "detect_language",
+    "assign_language",
     "Document",
     "IngestError",
 ]
@@ -75,26 +76,47 @@ def _iter_file(path: str, settings: Settings) -> Iterator[Document | IngestError
         yield _fail(path, e)
 
 
-def _finish(doc: Document, settings: Settings, seen: dict[str, str]) -> Document | IngestError:
-    """Fill in id and language; turn duplicates and unsupported languages into errors."""
-    doc.id = content_id(doc.text)
-    first = seen.get(doc.id)
-    if first is not None:
-        return IngestError(doc.source, "duplicate", f"same text as {first}", doc.id)
+def assign_language(doc: Document, settings: Settings) -> IngestError | None:
+    """Detect ``doc``'s language (the text after a ` date ` header) and set ``doc.language``; an
+    ``unsupported_language`` error instead when it is not one of ``settings.languages``. A pure
+    function of the text, so a Dask worker can run it (``iter_sources(..., language=False)``)."""
     span = header_span(doc.text) if doc.format != "html" else None
     lang, problem = check_language(doc.text[span[1]:] if span else doc.text, tuple(settings.languages))
     if problem:
         return IngestError(doc.source, "unsupported_language", problem, doc.id)
     doc.language = lang
+    return None
+
+
+def _finish(doc: Document, settings: Settings, seen: dict[str, str],
+            language: bool = True) -> Document | IngestError:
+    """Fill in id and language; turn duplicates and unsupported languages into errors."""
+    doc.id = content_id(doc.text)
+    first = seen.get(doc.id)
+    if first is not None:
+        return IngestError(doc.source, "duplicate", f"same text as {first}", doc.id)
+    if language:
+        rejected = assign_language(doc, settings)
+        if rejected is not None:
+            return rejected
     seen[doc.id] = doc.source
     return doc
 
 
 def iter_sources(
-    paths: Iterable[str] | str | os.PathLike, settings: Settings | None = None
+    paths: Iterable[str] | str | os.PathLike, settings: Settings | None = None, *,
+    language: bool = True,
 ) -> Iterator[Document | IngestError]:
-    """Documents and IngestErrors for files, folders (recursive) and glob patterns."""
+    """Documents and IngestErrors for files, folders (recursive) and glob patterns.
+
+    ``language=False`` leaves ``Document.language`` unset, for the caller to fill in with
+    ``assign_language`` later (the Dask runner does it on the workers). Only allowed when
+    ``settings.languages`` is empty: then detection rejects nothing, so which documents are
+    yielded, and which are reported as duplicates, cannot depend on it."""
     settings = settings or Settings()
+    if not language and settings.languages:
+        raise ValueError("language detection can be deferred only when every language is accepted "
+                         "(settings.languages is empty)")
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     seen: dict[str, str] = {}
@@ -105,7 +127,7 @@ def iter_sources(
         for item in _iter_file(target.path, settings):
             if isinstance(item, Document):
                 try:
-                    item = _finish(item, settings, seen)
+                    item = _finish(item, settings, seen, language)
                 except Exception as e:
                     item = _fail(item.source, e)
             yield item

@@ -33,7 +33,7 @@ def _get_detector():
 def detect_language(text: str) -> tuple[str | None, float]:
     """(ISO 639-1 code or None, confidence) for the first ~2000 characters of ``text``."""
     sample = " ".join(text[:SAMPLE_CHARS].split())
-    if sum(1 for c in sample if c.isalpha()) < MIN_LETTERS:
+    if sum(map(str.isalpha, sample)) < MIN_LETTERS:
         return None, 0.0
     results = _get_detector().detect(sample, model="lite", k=1)
     if not results:

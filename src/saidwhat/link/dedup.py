@@ -89,5 +89,12 @@ def band_keys(sh: set[str], bands: int = BANDS, rows: int = ROWS) -> list[str]:
             for i in range(bands)]
 
 
+def document_bands(text: str) -> list[str]:
+    """The LSH band keys a document's text is filed under (``doc_bands``): a pure function of the
+    text, so a Dask worker computes them and the store uses them as given
+    (``DocResult.dedup_bands``)."""
+    return band_keys(shingles(text or ""))
+
+
 def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0

@@ -84,6 +84,8 @@ class Store:
                         d = r.document
                         get = d.get if isinstance(d, dict) else lambda k, d=d: getattr(d, k, None)
                         docs[get("id")] = {k: get(k) for k in ("id", "text", "published")}
+                        # LSH bands computed where the document was processed (a Dask worker)
+                        docs[get("id")]["bands"] = getattr(r, "dedup_bands", None)
                 counts["near_duplicates"] = cl.mark_near_duplicates(
                     conn, list(docs.values()), self.link_options.dedup_threshold)
                 counts.update(cl.link_pending(conn, self.link_options))

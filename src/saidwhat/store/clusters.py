@@ -119,7 +119,7 @@ def _candidates(conn: sa.Connection, pending: list[dict], window: int) -> list[d
     for p in pending:
         for key in p["link_keys"]:
             days[key].add(p["link_day"])
-    out: dict[str, dict] = {}
+    found: set[str] = set()  # ids first (indexed range queries per key), then each row once
     for key in sorted(days):
         ds = days[key]
         conds = [L.c.link_day.between(lo, hi)
@@ -127,10 +127,12 @@ def _candidates(conn: sa.Connection, pending: list[dict], window: int) -> list[d
         if None in ds:
             conds.append(L.c.link_day.is_(None))
         for part in _chunks(conds, 100):
-            ids = sa.select(L.c.statement_id).where(L.c.link_key == key, sa.or_(*part))
-            for m in members(conn, S.c.id.in_(ids), S.c.cluster_id.is_not(None)):
-                out[m["id"]] = m
-    return list(out.values())
+            found.update(conn.execute(sa.select(L.c.statement_id)
+                                      .where(L.c.link_key == key, sa.or_(*part))).scalars())
+    out: list[dict] = []
+    for ids in _chunks(sorted(found)):
+        out.extend(members(conn, S.c.id.in_(ids), S.c.cluster_id.is_not(None)))
+    return out
 
 
 def _refile(conn: sa.Connection, pending: list[dict]) -> int:
@@ -241,16 +243,18 @@ def _rank(doc: dict) -> tuple[str, str]:
 
 
 def mark_near_duplicates(conn: sa.Connection, docs: list[dict], threshold: float = 0.8) -> int:
-    """Store the LSH bands of ``docs`` (dicts with id, text, published) and set ``near_dup_of`` on
+    """Store the LSH bands of ``docs`` (dicts with id, text, published, and optionally ``bands``: the
+    band keys of the text computed elsewhere, e.g. on a Dask worker) and set ``near_dup_of`` on
     them and on stored documents they change (a new document earlier than a stored copy's
     original). Returns how many documents got a new mark."""
-    from ..link.dedup import band_keys, jaccard, shingles
+    from ..link.dedup import document_bands, jaccard, shingles
 
     docs = [d for d in docs if d.get("text")]
     if not docs:
         return 0
-    sh = {d["id"]: shingles(d["text"]) for d in docs}
-    bands = {d["id"]: band_keys(sh[d["id"]]) for d in docs}
+    texts = {d["id"]: d["text"] for d in docs}  # shingled only when compared (lazily, once)
+    bands = {d["id"]: (d["bands"] if d.get("bands") is not None else document_bands(d["text"]))
+             for d in docs}
     ids = list(bands)
     for part in _chunks(ids):
         conn.execute(B.delete().where(B.c.doc_id.in_(part)))
@@ -270,7 +274,7 @@ def mark_near_duplicates(conn: sa.Connection, docs: list[dict], threshold: float
         for r in conn.execute(sa.select(D.c.id, D.c.published, D.c.near_dup_of, D.c.text)
                               .where(D.c.id.in_(part))):
             meta[r.id] = {"id": r.id, "published": r.published, "near_dup_of": r.near_dup_of}
-            sh[r.id] = shingles(r.text or "")
+            texts[r.id] = r.text or ""
     for part in _chunks(ids):  # a re-added document keeps its own stored mark as the start
         for r in conn.execute(sa.select(D.c.id, D.c.near_dup_of).where(D.c.id.in_(part))):
             meta[r.id]["near_dup_of"] = r.near_dup_of
@@ -284,9 +288,16 @@ def mark_near_duplicates(conn: sa.Connection, docs: list[dict], threshold: float
     def earlier(a: str | None, b: str) -> bool:  # is b earlier than a (None: no mark yet)?
         return a is None or a not in meta or _rank(meta[b]) < _rank(meta[a])
 
+    sh: dict[str, set[str]] = {}
+
+    def shingled(i: str) -> set[str]:
+        if i not in sh:
+            sh[i] = shingles(texts[i])
+        return sh[i]
+
     for d in sorted(docs, key=_rank):
         i = d["id"]
-        matches = [c for c in cands[i] if c in sh and jaccard(sh[i], sh[c]) >= threshold]
+        matches = [c for c in cands[i] if c in texts and jaccard(shingled(i), shingled(c)) >= threshold]
         older = [c for c in matches if _rank(meta[c]) < _rank(meta[i])]
         mark[i] = min(older, key=lambda c: _rank(meta[c])) if older else None
         for c in matches:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, is_dataclass
+from dataclasses import fields, is_dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
 
@@ -18,13 +18,25 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in fields(cls))
+    return names
+
+
 def _as_dict(obj: Any) -> dict[str, Any]:
+    """A record's fields as a dict. A dataclass is read field by field (a shallow dict: the rows
+    built from it copy or serialise every value, so ``asdict``'s deep copy would be wasted)."""
     if isinstance(obj, Mapping):
         return dict(obj)
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return {n: getattr(obj, n) for n in _field_names(type(obj))}
     if hasattr(obj, "to_dict"):
         return obj.to_dict()
-    if is_dataclass(obj):
-        return asdict(obj)
     raise TypeError(f"expected a dict or dataclass, got {type(obj).__name__}")
 
 
@@ -41,8 +53,11 @@ def document_row(doc: Any, ingested_at: str) -> dict[str, Any]:
 
 
 def statement_row(st: Any, doc_id: str | None = None) -> dict[str, Any]:
-    d = _as_dict(st)
-    row = {c: d.get(c) for c in STMT_COLUMNS}
+    if is_dataclass(st):  # a Statement: read the columns straight off it, no intermediate dict
+        row = {c: getattr(st, c, None) for c in STMT_COLUMNS}
+    else:
+        d = _as_dict(st)
+        row = {c: d.get(c) for c in STMT_COLUMNS}
     if doc_id and not row["doc_id"]:
         row["doc_id"] = doc_id
     for c in JSON_LIST_COLUMNS:
