@@ -9,6 +9,7 @@ language is stored with its language and no statements (``route``). The Dask run
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -90,10 +91,11 @@ def code_events(doc, stmts: list[Statement], document: Document) -> None:
     if not stmts:
         return
     from .code.coder import code_many
+    starts = [t.idx for t in doc]  # once per article: Doc.char_span walks the tokens per call
     docs = []
     for s in stmts:
-        span = doc.char_span(s.start, s.end, alignment_mode="expand")
-        docs.append(span.as_doc() if span is not None and len(span) else doc[0:0].as_doc())
+        i, j = max(0, bisect_right(starts, s.start) - 1), bisect_left(starts, s.end)
+        docs.append(doc[i:j].as_doc() if j > i else doc[0:0].as_doc())
     events = code_many([s.quote for s in stmts], [_coding_cue(s, document.text) for s in stmts],
                        [s.negated for s in stmts], docs=docs)
     for s, ev in zip(stmts, events):
