@@ -87,12 +87,17 @@ class Perceptron:
         return {"threshold": self.threshold, "weights": dict(sorted(self.w.items()))}
 
 
+def packaged_json(name: str) -> dict | None:
+    """A gzipped JSON file of the package's data folder (learned weights), or None when missing."""
+    try:
+        raw = resources.files("saidwhat").joinpath("data", name).read_bytes()
+    except (FileNotFoundError, OSError):
+        return None
+    return json.loads(gzip.decompress(raw).decode("utf-8"))
+
+
 @lru_cache(maxsize=1)
 def load_model() -> Perceptron | None:
     """The shipped cue model, or None when it is missing (the rules then work alone)."""
-    try:
-        raw = resources.files("saidwhat").joinpath("data", "cue_model.json.gz").read_bytes()
-    except (FileNotFoundError, OSError):
-        return None
-    data = json.loads(gzip.decompress(raw).decode("utf-8"))
-    return Perceptron(data["weights"], data.get("threshold", 0.0))
+    data = packaged_json("cue_model.json.gz")
+    return None if data is None else Perceptron(data["weights"], data.get("threshold", 0.0))

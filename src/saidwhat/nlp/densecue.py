@@ -12,14 +12,11 @@ perceptron of ``cuemodel.py`` is used.
 """
 from __future__ import annotations
 
-import gzip
-import json
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
-from .cuemodel import features
+from .cuemodel import features, packaged_json
 
 
 def dense_matrix(doc, idx: list[int]) -> np.ndarray | None:
@@ -147,8 +144,5 @@ def train(examples, seed: int = 0, epochs: int = 8, hidden: int = 64, l2: float 
 
 @lru_cache(maxsize=1)
 def load_dense() -> DenseCue | None:
-    try:
-        raw = resources.files("saidwhat").joinpath("data", "cue_dense.json.gz").read_bytes()
-    except (FileNotFoundError, OSError):
-        return None
-    return DenseCue.from_json(json.loads(gzip.decompress(raw).decode("utf-8")))
+    data = packaged_json("cue_dense.json.gz")
+    return None if data is None else DenseCue.from_json(data)

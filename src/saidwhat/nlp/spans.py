@@ -11,13 +11,10 @@ Weights ship in ``data/span_model.json.gz``; without them the rules work alone.
 """
 from __future__ import annotations
 
-import gzip
-import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
-from .cuemodel import Perceptron
+from .cuemodel import Perceptron, packaged_json
 
 CHILD_DEPS = ("ccomp", "xcomp", "dobj", "attr", "acl", "prep", "advcl", "oprd", "dative", "pcomp",
               "acomp", "npadvmod", "conj", "relcl", "csubj", "nsubj", "pobj", "advmod", "agent", "appos")
@@ -261,11 +258,9 @@ class SpanModel:
 
 @lru_cache(maxsize=1)
 def load_span_model() -> SpanModel | None:
-    try:
-        raw = resources.files("saidwhat").joinpath("data", "span_model.json.gz").read_bytes()
-    except (FileNotFoundError, OSError):
+    data = packaged_json("span_model.json.gz")
+    if data is None:
         return None
-    data = json.loads(gzip.decompress(raw).decode("utf-8"))
     return SpanModel(data["weights"], data.get("lemmas", ()), data.get("cue_floor", 0.0), data.get("margin", 0.0),
                      data.get("cue_gate"), data.get("cue", "perceptron"))
 
