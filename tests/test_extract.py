@@ -166,3 +166,12 @@ def test_reporters_background_clause_is_not_content(extract):
     assert r["quote"] == "the talks had stalled over the border road"
     r = by_quote(recs, "must be respected")  # a relative clause on the subject stays
     assert "which was signed in 2020" in r["quote"]
+
+
+def test_noun_phrase_misparsed_as_clausal_subject_is_the_speaker(extract):
+    # the small model reads "Aid" / "Leading" as a verb with "groups" / "experts" as its object
+    text = ("Aid groups in Yerevan said the corridor must reopen at once.\n\n"
+            "Leading experts said the talks had stalled.\n")
+    recs = extract(text, published="2024-01-10")
+    assert by_quote(recs, "the corridor must reopen")["speaker_mention"] == "Aid groups"
+    assert by_quote(recs, "the talks had stalled")["speaker_mention"] == "Leading experts"

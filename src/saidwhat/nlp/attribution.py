@@ -76,6 +76,13 @@ class Attributor(FrameMixin):
                     return None
                 if c.lower_ in ("who", "which", "that") and t.dep_ == "relcl":
                     return t.head
+                if c.dep_ == "csubj":
+                    # a clause cannot speak: "Aid groups said", "Leading experts said" misparsed as a
+                    # verb with its object; the object noun heads the speaker (see mention_span)
+                    obj = next((g for g in c.children if g.dep_ == "dobj" and g.pos_ in ("NOUN", "PROPN")
+                                and g.i > c.i), None)
+                    if obj is not None:
+                        return obj
                 return c
         # passive with an agent ("was made by X")
         for c in t.children:
@@ -107,6 +114,8 @@ class Attributor(FrameMixin):
         for c in head.lefts:
             if c.dep_ in ("det", "compound", "amod", "poss", "nmod", "nummod", "case", "punct") or c.dep_ == "":
                 left = min(left, c.left_edge.i)
+        if head.dep_ == "dobj" and head.head.dep_ == "csubj" and head.head.i < head.i:
+            left = min(left, head.head.i)  # "Aid groups": the misparsed verb is part of the name
         # keep "Russia ’s" possessives; drop leading punctuation and whitespace
         while left < head.i and (doc[left].is_punct or doc[left].is_space):
             left += 1
