@@ -27,7 +27,7 @@ _DISAPPROVE_HEAD = {"concern", "concerned", "alarm", "alarmed", "worry", "worrie
                     "outrageous", "deplorable", "disappointed", "dismay", "dismayed", "regrettable", "provocative",
                     "irresponsible", "destructive", "groundless", "baseless", "absurd", "indignation",
                     "impermissible", "unproductive", "counterproductive", "unfounded", "unjustified", "unfriendly",
-                    "hostile", "illegitimate", "regrettable", "inappropriate"}
+                    "hostile", "illegitimate", "inappropriate"}
 # "regret" is an apology (SUPPORT, CAMEO 055) when the speaker regrets a loss or its own act, a disapproval when it
 # regrets someone else's conduct: "regretted the unfriendly tone of the remarks", "regrets that Baku refused"
 _REGRET_OTHER = {"tone", "remark", "statement", "decision", "position", "attempt", "refusal", "action", "step", "move",

@@ -80,7 +80,6 @@ def cue_event(cue: str | None) -> tuple[str, str | None, str | None] | None:
     return etype, mode, cameo_for(etype, mode)
 
 
-
 @lru_cache(maxsize=1)
 def word_classes() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     """(verb lemma -> classes, noun lemma -> classes) from data/plover/classes.tsv."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import fields, is_dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 import sqlalchemy as sa
@@ -18,14 +19,9 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
+@lru_cache(maxsize=None)
 def _field_names(cls: type) -> tuple[str, ...]:
-    names = _FIELDS.get(cls)
-    if names is None:
-        names = _FIELDS[cls] = tuple(f.name for f in fields(cls))
-    return names
+    return tuple(f.name for f in fields(cls))
 
 
 def _as_dict(obj: Any) -> dict[str, Any]:
