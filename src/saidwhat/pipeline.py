@@ -33,7 +33,7 @@ class IngestReport:
 def load_nlp(settings: Settings | None = None):
     from .nlp.setup import load
     settings = settings or Settings()
-    return load(settings.model, settings.scope)
+    return load(settings.model, settings.scope, settings.tagger)
 
 
 def parse_text(document: Document) -> str:

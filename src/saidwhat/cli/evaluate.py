@@ -91,6 +91,10 @@ def polnear(
         "--scope", help="attributions (PolNeAR's scope: speech, beliefs, intentions, perceptions; "
                         "uses the learned cue detector) or statements (speech only, saidwhat's default).")]
         = "attributions",
+    tagger: Annotated[Optional[bool], typer.Option(
+        "--tagger/--no-tagger", help="In the attributions scope, use the fine-tuned attribution tagger "
+                                     "(default; SAIDWHAT_TAGGER=0 turns it off) or the rules with the "
+                                     "learned cue detector and span chooser.")] = None,
 ) -> None:
     """Extract PolNeAR documents; score content, source and cue (shared/eval/polnear_score.py)."""
     from ..eval.polnear import evaluate_polnear, format_polnear
@@ -98,7 +102,8 @@ def polnear(
     if scope not in ("attributions", "statements"):
         raise typer.BadParameter("--scope must be 'attributions' or 'statements'")
     try:
-        result = evaluate_polnear(file, Settings().with_(scope=scope), max_docs=docs, pred_out=pred_out)
+        result = evaluate_polnear(file, Settings().with_(scope=scope, tagger=tagger), max_docs=docs,
+                                  pred_out=pred_out)
     except Exception as exc:  # unreadable file, a record without text, no model ...
         raise fail(f"eval polnear failed: {type(exc).__name__}: {exc}")
     if json_:

@@ -307,14 +307,17 @@ def prediction_records(doc_id: str, statements: Iterable[Any], text: str | None 
     PolNeAR's convention joins the pieces of one quotation split by its attribution
     ("“A,” she said. “B.”") into one attribution with discontinuous content; saidwhat keeps them
     as separate statements. With ``text``, such pieces (same paragraph, the second one carrying the
-    first one's speaker mention) are joined here, for scoring against PolNeAR only."""
+    first one's speaker mention; or any two with the same cue and speaker) are joined here, for
+    scoring against PolNeAR only."""
     out: list[dict] = []
     prev = None
     for s in statements:
-        joinable = (text is not None and prev is not None and s.kind == "direct" and prev.kind == "direct"
-                    and (s.cue_start is None or s.cue_start == prev.cue_start) and s.speaker_start is not None
-                    and s.speaker_start == prev.speaker_start and prev.end <= s.start
-                    and "\n" not in text[prev.end:s.start])
+        joinable = text is not None and prev is not None and prev.end <= s.start and (
+            (s.kind == "direct" and prev.kind == "direct"
+             and (s.cue_start is None or s.cue_start == prev.cue_start) and s.speaker_start is not None
+             and s.speaker_start == prev.speaker_start and "\n" not in text[prev.end:s.start])
+            # pieces of one attribution (the tagger's): one cue, one speaker
+            or (s.cue_start is not None and s.cue_start == prev.cue_start and s.speaker_start == prev.speaker_start))
         if joinable:
             rec = out[-1]
             spans = rec["content"].get("spans") or [[rec["content"]["start"], rec["content"]["end"]]]

@@ -111,9 +111,12 @@ class AttributionFinder:
     scope "attributions": also beliefs, intentions and perceptions (wants, showed, believes …) found
     by the learned cue detector, as PolNeAR annotates them. In that scope the learned content-span
     chooser (spans.py) picks each cue's content, or rejects the cue; ``spans=False`` (or its weights
-    missing) keeps the rules' frames instead."""
+    missing) keeps the rules' frames instead. Above both, in that scope, the attribution tagger
+    (tagger.py, a fine-tuned MiniLM encoder) gives every source, cue and content when it is
+    installed and ``tagger`` is on; the parse then only serves speaker resolution."""
 
-    def __init__(self, nlp: Language, name: str, scope: str = "statements", spans: bool = True):
+    def __init__(self, nlp: Language, name: str, scope: str = "statements", spans: bool = True,
+                 tagger: bool = True):
         if scope not in ("statements", "attributions"):
             raise ValueError(f"saidwhat_attribution: scope must be 'statements' or 'attributions', not {scope!r}")
         self.name = name
@@ -121,7 +124,11 @@ class AttributionFinder:
         self.cue_model = None
         self.span_model = None
         self.span_cues = None
-        if scope == "attributions":
+        self.tagger = None
+        if scope == "attributions" and tagger:
+            from .tagger import load_tagger
+            self.tagger = load_tagger()
+        if scope == "attributions" and self.tagger is None:
             from .cuemodel import load_model
             self.cue_model = load_model()
             if spans:
@@ -135,6 +142,11 @@ class AttributionFinder:
         if doc._.sw_quotes is None:
             doc._.sw_quotes = find_quotes(doc.text)
         att = Attributor(doc, cue_model=self.cue_model)
+        if self.tagger is not None:
+            from .tagged import tagged_candidates
+            doc._.sw_candidates = _dedupe(sorted(tagged_candidates(att, self.tagger), key=lambda c: (c.start, c.end)))
+            doc._.sw_mentions = mentions(doc, att)
+            return doc
         if self.span_model is not None:
             from .spans import span_candidates
             indirect = span_candidates(att, self.span_model, self.span_cues or self.cue_model)
@@ -148,9 +160,9 @@ class AttributionFinder:
         return doc
 
 
-@Language.factory("saidwhat_attribution", default_config={"scope": "statements", "spans": True})
-def make_attribution(nlp: Language, name: str, scope: str, spans: bool):
-    return AttributionFinder(nlp, name, scope, spans)
+@Language.factory("saidwhat_attribution", default_config={"scope": "statements", "spans": True, "tagger": True})
+def make_attribution(nlp: Language, name: str, scope: str, spans: bool, tagger: bool):
+    return AttributionFinder(nlp, name, scope, spans, tagger)
 
 
 def _dedupe(cands):

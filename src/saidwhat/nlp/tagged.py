@@ -1,0 +1,66 @@
+"""Candidates of the attributions scope from the attribution tagger (tagger.py).
+
+The tagger gives character spans (content pieces, cue, source as written); this module ties them to
+the parse for what the resolve stage needs: the cue's lemma and negation, the speaker's label, head
+and names. One candidate per content piece: pieces parted by their own attribution ("“A,” she said,
+“B.”") stay separate statements with the same cue and speaker, as the rules make them; pieces parted
+by nothing but spaces and punctuation (a paragraph break) are one.
+"""
+from __future__ import annotations
+
+import re
+
+from .candidates import Candidate
+
+WORD = re.compile(r"\w")
+
+
+def _pieces(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[list[int]] = []
+    for a, b in pieces:
+        if out and not WORD.search(text, out[-1][1], a):
+            out[-1][1] = b
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
+def _cue_token(span):
+    """The word that names the act: the span's verb, else its root ("according to" -> according)."""
+    verbs = [t for t in span if t.pos_ in ("VERB", "AUX") and not t.is_punct]
+    main = [t for t in verbs if t.pos_ == "VERB"]
+    if main:
+        return main[-1] if span.root not in main else span.root
+    return span.root
+
+
+def tagged_candidates(att, tagger) -> list[Candidate]:
+    doc, text = att.doc, att.text
+    out: list[Candidate] = []
+    for rec in tagger.attributions(text, doc):
+        cue_tok = cue_span = None
+        if rec["cue"]:
+            cue_span = doc.char_span(*rec["cue"], alignment_mode="expand")
+            if cue_span is not None and len(cue_span):
+                cue_tok = _cue_token(cue_span)
+        src = None
+        if rec["source"]:
+            src = doc.char_span(*rec["source"], alignment_mode="expand")
+            if src is not None and not len(src):
+                src = None
+        negated = att.negated(cue_tok) if cue_tok is not None else False
+        for a, b in _pieces(text, rec["content"]):
+            if not WORD.search(text, a, b):
+                continue  # a lone quotation mark
+            kind = att.quote_kind(a, b) or "indirect"
+            c = att.make(kind, (a, b), cue_tok, src.root if src is not None else None, "tagged", "model", neg=negated)
+            if cue_span is not None and len(cue_span):
+                c.cue_start, c.cue_end = rec["cue"]
+                c.cue_text = text[c.cue_start:c.cue_end]
+                if c.cue == "accord":
+                    c.cue = "according to"
+            if src is not None:
+                c.speaker_start, c.speaker_end = rec["source"]
+                c.speaker_text = text[c.speaker_start:c.speaker_end]
+            out.append(c)
+    return out

