@@ -279,7 +279,8 @@ def test_evaluate_polnear_end_to_end(tmp_path):
     for p in preds:
         assert p["doc_id"] in texts and 0 <= p["content"]["start"] < p["content"]["end"]
         assert p["content"]["end"] <= len(texts[p["doc_id"]])
-    scores = {k: v for k, v in res.items() if k not in ("file", "docs_run", "extraction_errors")}
+    scores = {k: v for k, v in res.items() if k not in ("file", "docs_run", "extraction_errors", "extractor")}
+    assert res["extractor"] == "rules"  # the statements scope, saidwhat's default
     assert json.loads(json.dumps(scores)) == _shared_scores(tmp_path, docs, preds)
     assert "content exact" in format_polnear(res)
 

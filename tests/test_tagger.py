@@ -86,10 +86,10 @@ def test_a_source_is_shared_by_a_second_cue_of_its_sentence():
                     (["that divisions were the bigger hurdle"], "arguing", "Sen. Perdue")]
 
 
-def test_content_without_a_cue_stands_alone():
-    text = "Nothing was said. The plan will pass."
-    [rec] = group(text, _items(text, ("C", "The plan will pass")))
-    assert rec["cue"] is None and rec["source"] is None
+def test_content_without_a_cue_is_kept_only_when_quoted():
+    text = "Nothing was said. The plan will pass. “It will pass.”"
+    [rec] = group(text, _items(text, ("C", "The plan will pass"), ("C", "“It will pass.”")))
+    assert _texts(text, rec) == (["“It will pass.”"], None, None)
 
 
 @pytest.mark.skipif(not DEV.exists(), reason="shared PolNeAR dev not found")
@@ -160,3 +160,20 @@ def test_attributions_scope_uses_the_tagger_and_can_do_without(nlp):
 
 def test_missing_weights_mean_no_tagger(tmp_path):
     assert not available(tmp_path / "none.npz")
+
+
+def test_parse_features_follow_the_token_each_piece_starts_in(nlp):
+    from saidwhat.nlp.tagger import FEATURES, feature_vocab, parse_features
+    text = "Officials said unbelievably. It rained."
+    doc = nlp(text)
+    vocab = feature_vocab(nlp)
+    e = load_tokenizer().encode(text, add_special_tokens=False)
+    f = parse_features(doc, e.offsets, vocab)
+    assert f.shape == (len(e.ids), len(FEATURES))
+    words = [text[a:b] for a, b in e.offsets]
+    said = words.index("said")
+    assert vocab["tag"][f[said, 0] - 1] == "VBD" and vocab["dep"][f[said, 1] - 1] == "ROOT"
+    assert f[said, 2] == 3 and f[said, 4] == 0  # its own head; no head label
+    assert f[words.index("It"), 3] == 1 and f[words.index("Officials"), 3] == 1  # sentence starts
+    pieces = [k for k, (a, _) in enumerate(e.offsets) if text.find("unbelievably") <= a < text.find(".")]
+    assert len(pieces) > 1 and len({tuple(f[k]) for k in pieces}) == 1  # one word, one token's features

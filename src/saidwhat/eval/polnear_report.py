@@ -12,7 +12,8 @@ def format_polnear(res: dict[str, Any]) -> str:
     """A table of the metrics, in percent (the layout of the shared scorer's text output)."""
     lines = [f"PolNeAR: {res['n_gold_docs']} documents, {res['n_gold']} gold attributions "
              f"({res['n_gold_quoted']} quoted, {res['n_gold_unquoted']} unquoted), "
-             f"{res['n_pred']} predictions"]
+             f"{res['n_pred']} predictions"
+             + (f" (extractor: {res['extractor']})" if res.get("extractor") else "")]
     if res.get("extraction_errors"):
         lines.append(f"warning: {len(res['extraction_errors'])} documents failed to extract: "
                      + ", ".join(e["doc_id"] for e in res["extraction_errors"][:5]))

@@ -8,6 +8,7 @@ import numpy as np
 
 TAGS = ("O", "B-C", "I-C", "B-S", "I-S", "B-Q", "I-Q")  # content, source, cue (Q)
 WORD = re.compile(r"\w")
+QUOTE = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb]|''|``")
 
 
 # allowed[i, j]: tag j may follow tag i (an I- tag only after its own B- or I-)
@@ -71,7 +72,8 @@ def group(text: str, items: list[tuple[str, int, int]], reach: int = 200) -> lis
     sentence ("X said that …"), else the one right before it ("…, X said"). A content with no cue
     continues the attribution before it when that one's cue stands between them, or when nothing
     but spaces and punctuation does (a paragraph break). What is left takes the nearest free cue of
-    its sentence. The source is the nearest free source run by the cue."""
+    its sentence. The source is the nearest free source run by the cue. Content with no cue at all
+    is dropped unless it is a quotation."""
     def words_between(a: int, b: int) -> bool:
         return b > a and bool(WORD.search(text, a, b))
 
@@ -159,6 +161,8 @@ def group(text: str, items: list[tuple[str, int, int]], reach: int = 200) -> lis
         if q is not None and q >= 0:
             rec["cue"] = (items[q][1], items[q][2])
             rec["source"] = _source_for(text, items, q, attr[c], taken)
+        elif not any(QUOTE.search(text, a, b) for a, b in rec["content"]):
+            continue  # reported content needs a cue; a quotation may still find its speaker
         out.append(rec)
     return out
 
