@@ -48,7 +48,7 @@ bench: install
 train: install
 	$(BIN)/python -m pip install -q -e '.[train]'
 	$(BIN)/python -m saidwhat.nlp.train_tagger --train ../shared/polnear/train.jsonl \
-		--out src/saidwhat/data/attr_tagger.npz --seed 0 --epochs 3
+		--out src/saidwhat/data/attr_tagger.npz --seed 0 --epochs 3 --parse-features --int8
 	$(BIN)/python -m saidwhat.nlp.train_cues --train ../shared/polnear/train.jsonl \
 		--out src/saidwhat/data/cue_model.json.gz --dense-out src/saidwhat/data/cue_dense.json.gz --seed 0
 	$(BIN)/python -m saidwhat.nlp.train_spans --train ../shared/polnear/train.jsonl \

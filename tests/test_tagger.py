@@ -177,3 +177,20 @@ def test_parse_features_follow_the_token_each_piece_starts_in(nlp):
     assert f[words.index("It"), 3] == 1 and f[words.index("Officials"), 3] == 1  # sentence starts
     pieces = [k for k, (a, _) in enumerate(e.offsets) if text.find("unbelievably") <= a < text.find(".")]
     assert len(pieces) > 1 and len({tuple(f[k]) for k in pieces}) == 1  # one word, one token's features
+
+
+def test_rule_evidence_gives_boundaries_and_missing_speakers():
+    from saidwhat.nlp.candidates import Candidate
+    from saidwhat.nlp.tagged import with_rule_evidence
+    text = "The senator said that the plan will pass this spring, aides added."
+    a = text.index("that")
+    b = text.index(", aides")
+    tagged = [Candidate(kind="indirect", start=a, end=b - len(" spring")),      # stops a word short
+              Candidate(kind="indirect", start=0, end=3)]                        # nothing like it in the rules
+    rules = [Candidate(kind="indirect", start=a, end=b, speaker_text="The senator", speaker_start=0, speaker_end=11,
+                       speaker_label="NOUN", speaker_head="senator")]
+    out = with_rule_evidence(tagged, rules, text)
+    assert (out[0].start, out[0].end) == (a, b) and out[0].speaker_text == "The senator"
+    assert (out[1].start, out[1].end, out[1].speaker_text) == (0, 3, None)
+    far = [Candidate(kind="indirect", start=a, end=text.index(" will"))]          # "that the plan": too little
+    assert with_rule_evidence(far, rules, text)[0].end == text.index(" will")

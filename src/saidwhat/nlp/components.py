@@ -128,7 +128,7 @@ class AttributionFinder:
         if scope == "attributions" and tagger:
             from .tagger import load_tagger
             self.tagger = load_tagger()
-        if scope == "attributions" and self.tagger is None:
+        if scope == "attributions":
             from .cuemodel import load_model
             self.cue_model = load_model()
             if spans:
@@ -143,8 +143,13 @@ class AttributionFinder:
             doc._.sw_quotes = find_quotes(doc.text)
         att = Attributor(doc, cue_model=self.cue_model)
         if self.tagger is not None:
-            from .tagged import tagged_candidates
-            doc._.sw_candidates = _dedupe(sorted(tagged_candidates(att, self.tagger), key=lambda c: (c.start, c.end)))
+            from .tagged import tagged_candidates, with_rule_evidence
+            cands = tagged_candidates(att, self.tagger)
+            if self.span_model is not None:
+                from .spans import span_candidates
+                cands = with_rule_evidence(cands, span_candidates(att, self.span_model, self.span_cues or self.cue_model),
+                                           att.text)
+            doc._.sw_candidates = _dedupe(sorted(cands, key=lambda c: (c.start, c.end)))
             doc._.sw_mentions = mentions(doc, att)
             return doc
         if self.span_model is not None:

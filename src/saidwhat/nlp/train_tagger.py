@@ -123,8 +123,9 @@ def save(model, path: str, vocab: dict | None = None, int8: bool = False) -> Non
     """The trained weights but the frozen word embeddings (float16, or int8 matrices with ``int8``),
     and the parse-feature label lists."""
     from .tagger import quantized
-    arrays = {k: v.detach().numpy() for k, v in model.state_dict().items() if k != "word.weight"}
-    arrays = quantized(arrays) if int8 else {k: v.astype(np.float16) for k, v in arrays.items()}
+    arrays = {k: v.detach().numpy().astype(np.float16) for k, v in model.state_dict().items() if k != "word.weight"}
+    if int8:  # from the float16 values: the same bytes as quantizing a float16 file afterwards
+        arrays = quantized(arrays)
     for k, labels in (vocab or {}).items():
         arrays[f"vocab.{k}"] = np.array(labels)
     np.savez(path, **arrays)
