@@ -636,6 +636,6 @@ def test_real_eval_polnear_end_to_end(runner, tmp_path):
     assert all(ARTICLE[p["content"]["start"]:p["content"]["end"]].strip() for p in preds)
     rescored = json.loads(json.dumps(score_polnear([doc], preds)))
     assert rescored == {k: v for k, v in scores.items()
-                        if k not in ("file", "docs_run", "extraction_errors")}
+                        if k not in ("file", "docs_run", "extraction_errors", "extractor")}
     res = runner.invoke(app, ["eval", "polnear", str(data)])
     assert res.exit_code == 0 and "content overlap" in res.stdout
