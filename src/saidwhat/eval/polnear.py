@@ -394,20 +394,10 @@ def evaluate_polnear(path: str | Path, settings: Any = None, max_docs: int | Non
     if pred_out is not None:
         write_predictions(preds, pred_out)
     res = score_polnear(gold_docs, preds)
-    res.update(file=str(path), docs_run=len(gold_docs), extraction_errors=errors,
-               extractor=extractor_name(settings))
-    return res
-
-
-def extractor_name(settings: Any) -> str:
-    """What extracted the attributions: the tagger, the rules with the learned chooser, or the rules."""
     from saidwhat.pipeline import load_nlp
-    finder = load_nlp(settings).get_pipe("saidwhat_attribution")
-    if finder.tagger is not None:
-        return "attribution tagger"
-    if finder.span_model is not None:
-        return "rules + learned cue detector and span chooser"
-    return "rules + learned cue detector" if finder.cue_model is not None else "rules"
+    res.update(file=str(path), docs_run=len(gold_docs), extraction_errors=errors,
+               extractor=load_nlp(settings).get_pipe("saidwhat_attribution").extractor)
+    return res
 
 
 from .polnear_report import format_polnear  # noqa: E402,F401  (the printed report)

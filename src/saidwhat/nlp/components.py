@@ -125,10 +125,10 @@ class AttributionFinder:
         self.span_model = None
         self.span_cues = None
         self.tagger = None
-        if scope == "attributions" and tagger:
-            from .tagger import load_tagger
-            self.tagger = load_tagger()
         if scope == "attributions":
+            if tagger:
+                from .tagger import load_tagger
+                self.tagger = load_tagger()
             from .cuemodel import load_model
             self.cue_model = load_model()
             if spans:
@@ -137,6 +137,15 @@ class AttributionFinder:
                 if self.span_model is not None and self.span_model.cue == "dense":
                     from .densecue import load_dense  # the cue scores the chooser was trained on
                     self.span_cues = load_dense() or self.cue_model
+
+    @property
+    def extractor(self) -> str:
+        """What finds the attributions: the tagger, the rules with the learned chooser, or the rules."""
+        if self.tagger is not None:
+            return "attribution tagger"
+        if self.span_model is not None:
+            return "rules + learned cue detector and span chooser"
+        return "rules + learned cue detector" if self.cue_model is not None else "rules"
 
     def __call__(self, doc: Doc) -> Doc:
         if doc._.sw_quotes is None:
