@@ -53,6 +53,15 @@ def test_cue_before_and_after_its_content():
                     (["The plan is dead"], "said", "her rival")]
 
 
+def test_words_between_a_cue_and_its_content_keep_them_together():
+    text = "The senator said on Monday that the plan will pass. Many voters believe the economy is worse."
+    items = _items(text, ("S", "The senator"), ("Q", "said"), ("C", "that the plan will pass"),
+                   ("S", "Many voters"), ("Q", "believe"), ("C", "the economy is worse"))
+    recs = [_texts(text, r) for r in group(text, items)]
+    assert recs == [(["that the plan will pass"], "said", "The senator"),
+                    (["the economy is worse"], "believe", "Many voters")]
+
+
 def test_quote_split_by_its_attribution_is_one_attribution():
     text = "“We will win,” she said, “and we will win big.” Later, the mayor said the vote was close."
     items = _items(text, ("C", "“We will win,”"), ("S", "she"), ("Q", "said"), ("C", "“and we will win big.”"),
@@ -126,24 +135,24 @@ needs_tagger = pytest.mark.skipif(not available(), reason="tagger weights or gt-
 
 
 @needs_tagger
-def test_shipped_tagger_finds_speech_and_belief():
+def test_shipped_tagger_finds_speech_and_belief(nlp):
     tagger = load_tagger()
     text = ("The senator said on Monday that the tax plan would pass this spring. "
             "Many voters believe the economy is getting worse.")
-    recs = [_texts(text, r) for r in tagger.attributions(text)]
+    recs = [_texts(text, r) for r in tagger.attributions(text, nlp(text))]
     assert (["that the tax plan would pass this spring"], "said", "The senator") in recs
     assert any(c == ["the economy is getting worse"] and s == "Many voters" for c, _, s in recs)
 
 
 @needs_tagger
-def test_long_text_is_read_in_overlapping_windows():
+def test_long_text_is_read_in_overlapping_windows(nlp):
     tagger = load_tagger()
     text = " ".join(f"Official number {i} said the budget would grow." for i in range(60))
     ids = tagger.tok.encode(text, add_special_tokens=False).ids
     assert len(ids) > 2 * WINDOW
     lp = tagger.log_probs(ids)
     assert lp.shape == (len(ids), len(TAGS)) and np.allclose(np.exp(lp).sum(1), 1.0, atol=1e-4)
-    recs = tagger.attributions(text)
+    recs = tagger.attributions(text, nlp(text))
     assert len(recs) >= 55  # every sentence, the ones at window edges too
 
 
@@ -179,9 +188,9 @@ def test_parse_features_follow_the_token_each_piece_starts_in(nlp):
     assert len(pieces) > 1 and len({tuple(f[k]) for k in pieces}) == 1  # one word, one token's features
 
 
-def test_rule_evidence_gives_boundaries_and_missing_speakers():
+def test_rule_speakers_fill_missing_sources_only():
     from saidwhat.nlp.candidates import Candidate
-    from saidwhat.nlp.tagged import with_rule_evidence
+    from saidwhat.nlp.tagged import with_rule_speakers
     text = "The senator said that the plan will pass this spring, aides added."
     a = text.index("that")
     b = text.index(", aides")
@@ -189,8 +198,10 @@ def test_rule_evidence_gives_boundaries_and_missing_speakers():
               Candidate(kind="indirect", start=0, end=3)]                        # nothing like it in the rules
     rules = [Candidate(kind="indirect", start=a, end=b, speaker_text="The senator", speaker_start=0, speaker_end=11,
                        speaker_label="NOUN", speaker_head="senator")]
-    out = with_rule_evidence(tagged, rules, text)
-    assert (out[0].start, out[0].end) == (a, b) and out[0].speaker_text == "The senator"
+    out = with_rule_speakers(tagged, rules, text)
+    assert (out[0].start, out[0].end) == (a, b - len(" spring")) and out[0].speaker_text == "The senator"
     assert (out[1].start, out[1].end, out[1].speaker_text) == (0, 3, None)
-    far = [Candidate(kind="indirect", start=a, end=text.index(" will"))]          # "that the plan": too little
-    assert with_rule_evidence(far, rules, text)[0].end == text.index(" will")
+    far = [Candidate(kind="indirect", start=a, end=text.index(" plan"))]          # "that the": too little
+    assert with_rule_speakers(far, rules, text)[0].speaker_text is None
+    own = [Candidate(kind="indirect", start=a, end=b, speaker_text="aides", speaker_start=b + 2, speaker_end=b + 7)]
+    assert with_rule_speakers(own, rules, text)[0].speaker_text == "aides"       # its own source stays

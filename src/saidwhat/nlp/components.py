@@ -152,11 +152,11 @@ class AttributionFinder:
             doc._.sw_quotes = find_quotes(doc.text)
         att = Attributor(doc, cue_model=self.cue_model)
         if self.tagger is not None:
-            from .tagged import tagged_candidates, with_rule_evidence
+            from .tagged import tagged_candidates, with_rule_speakers
             cands = tagged_candidates(att, self.tagger)
             if self.span_model is not None:
                 from .spans import span_candidates
-                cands = with_rule_evidence(cands, span_candidates(att, self.span_model, self.span_cues or self.cue_model),
+                cands = with_rule_speakers(cands, span_candidates(att, self.span_model, self.span_cues or self.cue_model),
                                            att.text)
             doc._.sw_candidates = _dedupe(sorted(cands, key=lambda c: (c.start, c.end)))
             doc._.sw_mentions = mentions(doc, att)

@@ -104,6 +104,11 @@ def group(text: str, items: list[tuple[str, int, int]], reach: int = 200) -> lis
             for q in cues}
     cue_right_of = {left[q]: q for q in cues if left[q] is not None}   # content -> the cue just after it
     cue_left_of = {right[q]: q for q in cues if right[q] is not None}  # content -> the cue just before it
+    for q in cues:  # or before it in its sentence with words between ("X said on Monday that …")
+        c = after[q]
+        if c is not None and kind[c] == "C" and c not in cue_left_of and items[c][1] - items[q][2] <= 60 \
+                and not _sentence_break(text, items[q][2], items[c][1]):
+            cue_left_of[c] = q
     owner: dict[int, int] = {}  # content -> cue, or -1 for a further piece
     attr: dict[int, list[int]] = {}  # first content -> its pieces
     used: set[int] = set()

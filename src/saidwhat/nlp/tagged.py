@@ -4,8 +4,8 @@ The tagger gives character spans (content pieces, cue, source as written); this 
 the parse for what the resolve stage needs: the cue's lemma and negation, the speaker's label, head
 and names. One candidate per content piece: pieces parted by their own attribution ("“A,” she said,
 “B.”") stay separate statements with the same cue and speaker, as the rules make them; pieces parted
-by nothing but spaces and punctuation (a paragraph break) are one. ``with_rule_evidence`` lets the
-rules' candidates (the span chooser's) confirm a boundary or give a missing speaker.
+by nothing but spaces and punctuation (a paragraph break) are one. ``with_rule_speakers`` lets the
+rules' candidates (the span chooser's) give a missing speaker.
 """
 from __future__ import annotations
 
@@ -80,14 +80,16 @@ def _f1(x: set, y: set) -> float:
     return 2 * common / (len(x) + len(y)) if common else 0.0
 
 
-def with_rule_evidence(tagged: list[Candidate], rules: list[Candidate], text: str,
-                       same: float = 0.8, near: float = 0.5) -> list[Candidate]:
-    """Each tagged candidate against the rule candidate whose content it overlaps best (word F1):
-    at ``same`` or more, the rules' boundaries (the parse's constituents) are kept; at ``near`` or
-    more, a tagged candidate with no source takes the rules' speaker. Measured on a held-out tenth of
-    PolNeAR train: source accuracy +2.8 points, exact content +1.0."""
-    spans = [(r, _words(text, r.start, r.end)) for r in rules]
+def with_rule_speakers(tagged: list[Candidate], rules: list[Candidate], text: str,
+                       near: float = 0.5) -> list[Candidate]:
+    """A tagged candidate with no source takes the speaker of the rule candidate whose content it
+    overlaps best, when their word F1 is ``near`` or more. Measured on a held-out tenth of PolNeAR
+    train: source accuracy +2.7 points. (Taking the rules' boundaries as well, at word F1 >= 0.8,
+    cost 0.4 points of exact content with the parse-feature tagger, so boundaries stay the tagger's.)"""
+    spans = [(r, _words(text, r.start, r.end)) for r in rules if r.speaker_text]
     for c in tagged:
+        if c.speaker_text is not None:
+            continue
         mine = _words(text, c.start, c.end)
         best, score = None, 0.0
         for r, words in spans:
@@ -95,11 +97,7 @@ def with_rule_evidence(tagged: list[Candidate], rules: list[Candidate], text: st
                 f = _f1(mine, words)
                 if f > score:
                     best, score = r, f
-        if best is None:
-            continue
-        if score >= near and c.speaker_text is None and best.speaker_text:
+        if best is not None and score >= near:
             for k in SPEAKER_FIELDS:
                 setattr(c, k, getattr(best, k))
-        if score >= same:
-            c.start, c.end = best.start, best.end
     return tagged

@@ -272,8 +272,10 @@ class AttributionTagger:
 
     def attributions(self, text: str, doc=None) -> list[dict]:
         """Attributions of ``text``; ``doc``: its spaCy parse, when the model reads parse features."""
+        if self.needs_parse and doc is None:
+            raise ValueError("these tagger weights read parse features: pass the text's spaCy parse as doc")
         e = self.tok.encode(text, add_special_tokens=False)
-        feats = parse_features(doc, e.offsets, self.enc.vocab) if self.needs_parse and doc is not None else None
+        feats = parse_features(doc, e.offsets, self.enc.vocab) if self.needs_parse else None
         tags = viterbi(self.log_probs(e.ids, feats))
         return group(text, spans_of(tags, e.offsets))
 
