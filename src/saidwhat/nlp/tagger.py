@@ -136,7 +136,18 @@ def _layer_norm(x, g, b, eps=1e-12):
 
 
 def _gelu(x):
-    return 0.5 * x * (1.0 + np.tanh(0.7978845608028654 * (x + 0.044715 * x ** 3)))
+    """0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), in place on one buffer: ``x ** 3`` (a float
+    power) made this 70 % of the forward pass."""
+    y = x * x
+    y *= np.float32(0.044715)
+    y += np.float32(1.0)
+    y *= x
+    y *= np.float32(0.7978845608028654)
+    np.tanh(y, out=y)
+    y += np.float32(1.0)
+    y *= x
+    y *= np.float32(0.5)
+    return y
 
 
 def read_weights(path: Path) -> dict[str, np.ndarray]:
