@@ -161,17 +161,22 @@ def main(argv: list[str] | None = None) -> int:
                     help="also feed the spaCy parse (tag, dependency, head side, sentence start, head's label)")
     ap.add_argument("--model", default=None, help="spaCy model for --parse-features (default: the configured one)")
     ap.add_argument("--int8", action="store_true", help="write int8 matrices (half the size)")
+    ap.add_argument("--split-seed", type=int, default=0,
+                    help="seed of the held-out split alone (default 0, train_cues' split), so runs of other "
+                         "--seed values are scored on the same held-out articles")
     args = ap.parse_args(argv)
     import json
 
     import torch
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
-    rng = random.Random(args.seed)
     docs = [json.loads(line) for line in open(args.train, encoding="utf-8") if line.strip()]
     docs = docs[:args.max_docs] if args.max_docs else docs
     order = list(range(len(docs)))
-    rng.shuffle(order)
+    split = random.Random(args.split_seed)
+    split.shuffle(order)
+    # equal seeds share one generator, as before --split-seed existed (the shipped weights' run)
+    rng = split if args.split_seed == args.seed else random.Random(args.seed)
     n_held = int(len(docs) * args.heldout)
     held, train = sorted(order[:n_held]), sorted(order[n_held:])
     tok = load_tokenizer()
