@@ -167,6 +167,17 @@ def test_attributions_scope_uses_the_tagger_and_can_do_without(nlp):
     assert any("the tax plan will pass" in r["quote"] for r in rules)
 
 
+@needs_tagger
+def test_a_relative_who_speaks_for_its_antecedent(nlp):
+    from saidwhat.api import extract
+    text = ("The call was made by Environment Ministry spokesperson Lena Varga, who also told reporters on Tuesday "
+            "that the agency is continuing to work with farmers on the new rules.\n")
+    recs = extract(text, published="2024-03-08", settings=Settings(scope="attributions"))
+    r = next(r for r in recs if "continuing to work" in r["quote"])
+    assert r["speaker_mention"] == "who" and text[r["speaker_start"]:r["speaker_end"]] == "who"  # as written
+    assert r["speaker"] == "Lena Varga" and r["date"] == "2024-03-05"
+
+
 def test_missing_weights_mean_no_tagger(tmp_path):
     assert not available(tmp_path / "none.npz")
 

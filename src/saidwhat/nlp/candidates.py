@@ -29,6 +29,9 @@ class Candidate:
     object_text: str | None = None  # the addressee of obj_to frames ("Baku and Yerevan")
     object_start: int | None = None
     object_end: int | None = None
+    # the mention as written when the speaker fields hold what it stands for: a relative "who" or
+    # "which" (PolNeAR's source) whose antecedent names the speaker; (start, end)
+    written: tuple[int, int] | None = None
 
 
 @dataclass

@@ -36,6 +36,21 @@ def _cue_token(span):
     return span.root
 
 
+RELATIVE = ("who", "which", "that")
+
+
+def _antecedent(src):
+    """The noun a relative pronoun source stands for ("Zakharova, who told …" -> Zakharova), else None."""
+    if len(src) != 1 or src[0].lower_ not in RELATIVE:
+        return None
+    verb = src[0].head
+    while verb.dep_ == "conj" and verb.head.i != verb.i:  # "who spoke and said"
+        verb = verb.head
+    if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
+        return verb.head
+    return None
+
+
 def tagged_candidates(att, tagger) -> list[Candidate]:
     doc, text = att.doc, att.text
     out: list[Candidate] = []
@@ -64,6 +79,10 @@ def tagged_candidates(att, tagger) -> list[Candidate]:
             if src is not None:
                 c.speaker_start, c.speaker_end = rec["source"]
                 c.speaker_text = text[c.speaker_start:c.speaker_end]
+                antecedent = _antecedent(src)
+                if antecedent is not None:  # "…, who also told reporters": the speaker is the antecedent's
+                    att.fill_speaker(c, antecedent)
+                    c.written = rec["source"]
             out.append(c)
     return out
 

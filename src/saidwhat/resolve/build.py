@@ -44,7 +44,10 @@ def build_statements(cands: list[Candidate], mentions: list[Mention], document: 
             actor = resolver.resolve(c)
         resolved[id(c)] = actor
         own = date_in(_attribution_text(c, text, quote_spans), pub)
-        s = statement_for(document, text, c, actor, c.speaker_text, c.speaker_start, c.speaker_end)
+        if c.written is not None:  # "who" as written, resolved through its antecedent
+            s = statement_for(document, text, c, actor, text[c.written[0]:c.written[1]], *c.written)
+        else:
+            s = statement_for(document, text, c, actor, c.speaker_text, c.speaker_start, c.speaker_end)
         if own is not None:
             s.date, s.date_basis = own[0].isoformat(), own[1]
         s.targets, s.target_actors = targets(c, text, s.country, index)
