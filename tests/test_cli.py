@@ -530,8 +530,8 @@ def test_eval_polnear_with_fake_evaluator(runner, tmp_path, monkeypatch):
     data.write_text('{"doc_id": "d1", "text": "", "attributions": []}\n')
     seen = {}
 
-    def evaluate_polnear(path, settings, max_docs=None, pred_out=None):
-        seen.update(path=Path(path), max_docs=max_docs, pred_out=pred_out)
+    def evaluate_polnear(path, settings, max_docs=None, pred_out=None, heldout=False):
+        seen.update(path=Path(path), max_docs=max_docs, pred_out=pred_out, heldout=heldout)
         return {"f1": 0.25}
 
     monkeypatch.setattr(polnear, "evaluate_polnear", evaluate_polnear)
@@ -539,12 +539,12 @@ def test_eval_polnear_with_fake_evaluator(runner, tmp_path, monkeypatch):
     res = runner.invoke(app, ["eval", "polnear", str(data)])
     assert res.exit_code == 0, res.output
     assert res.stdout.strip() == "overlap F1 0.25"
-    assert seen == {"path": data, "max_docs": None, "pred_out": None}
+    assert seen == {"path": data, "max_docs": None, "pred_out": None, "heldout": False}
     out = tmp_path / "pred.jsonl"
     res = runner.invoke(app, ["eval", "polnear", str(data), "--docs", "3", "--json",
-                              "--pred-out", str(out)])
+                              "--pred-out", str(out), "--heldout"])
     assert res.exit_code == 0 and json.loads(res.stdout) == {"f1": 0.25}
-    assert seen["max_docs"] == 3 and Path(seen["pred_out"]) == out
+    assert seen["max_docs"] == 3 and Path(seen["pred_out"]) == out and seen["heldout"] is True
     for bad in (["eval", "polnear"], ["eval", "polnear", str(tmp_path / "missing.jsonl")],
                 ["eval", "polnear", str(data), "--docs", "0"],
                 ["eval", "polnear", str(tmp_path)]):
@@ -636,6 +636,6 @@ def test_real_eval_polnear_end_to_end(runner, tmp_path):
     assert all(ARTICLE[p["content"]["start"]:p["content"]["end"]].strip() for p in preds)
     rescored = json.loads(json.dumps(score_polnear([doc], preds)))
     assert rescored == {k: v for k, v in scores.items()
-                        if k not in ("file", "docs_run", "extraction_errors", "extractor")}
+                        if k not in ("file", "heldout", "docs_run", "extraction_errors", "extractor")}
     res = runner.invoke(app, ["eval", "polnear", str(data)])
     assert res.exit_code == 0 and "content overlap" in res.stdout

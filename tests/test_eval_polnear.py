@@ -279,7 +279,7 @@ def test_evaluate_polnear_end_to_end(tmp_path):
     for p in preds:
         assert p["doc_id"] in texts and 0 <= p["content"]["start"] < p["content"]["end"]
         assert p["content"]["end"] <= len(texts[p["doc_id"]])
-    scores = {k: v for k, v in res.items() if k not in ("file", "docs_run", "extraction_errors", "extractor")}
+    scores = {k: v for k, v in res.items() if k not in ("file", "heldout", "docs_run", "extraction_errors", "extractor")}
     assert res["extractor"] == "rules"  # the statements scope, saidwhat's default
     assert json.loads(json.dumps(scores)) == _shared_scores(tmp_path, docs, preds)
     assert "content exact" in format_polnear(res)
@@ -296,3 +296,27 @@ def test_split_quote_is_joined_for_polnear_only(extract):
     assert len(recs) == 1
     spans = recs[0]["content"]["spans"]
     assert [text[a:b] for a, b in spans] == ["The first half of the quote,", "And here is the second half of it."]
+
+
+def test_the_heldout_split_is_the_training_scripts_tenth(tmp_path):
+    import random
+
+    from saidwhat.config import Settings
+    from saidwhat.eval.polnear import evaluate_polnear, split_heldout
+
+    held, train = split_heldout(840, 0.1, random.Random(0))
+    assert len(held) == 84 and held == sorted(held) and not set(held) & set(train)
+    assert sorted(held + train) == list(range(840))
+    order = list(range(840))
+    random.Random(0).shuffle(order)  # what the scripts did inline before
+    assert held == sorted(order[:84]) and train == order[84:]
+    docs = [{"doc_id": f"d{i}", "text": f"Senator number {i} said the budget would grow.", "attributions": []}
+            for i in range(20)]
+    path = tmp_path / "train.jsonl"
+    path.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    out = tmp_path / "pred.jsonl"
+    res = evaluate_polnear(path, Settings(), heldout=True, pred_out=out)
+    assert res["heldout"] is True and res["docs_run"] == res["n_gold_docs"] == 2
+    want = {f"d{i}" for i in split_heldout(20, 0.1, random.Random(0))[0]}
+    assert {json.loads(line)["doc_id"] for line in out.read_text(encoding="utf-8").splitlines()} == want
+    assert "held-out tenth" in format_polnear(res)

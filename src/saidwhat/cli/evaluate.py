@@ -82,6 +82,9 @@ def polnear(
         help="PolNeAR JSONL, one document per line (e.g. ../shared/polnear/dev.jsonl).")],
     docs: Annotated[Optional[int], typer.Option(
         "--docs", min=1, help="Run and score only the first N documents.")] = None,
+    heldout: Annotated[bool, typer.Option(
+        "--heldout", help="Only the tenth of FILE that make train holds out (seed 0): with PolNeAR "
+                          "train, the articles the learned components never saw.")] = False,
     json_: JsonOpt = False,
     pred_out: Annotated[Optional[Path], typer.Option(
         "--pred-out", dir_okay=False,
@@ -103,7 +106,7 @@ def polnear(
         raise typer.BadParameter("--scope must be 'attributions' or 'statements'")
     try:
         result = evaluate_polnear(file, Settings().with_(scope=scope, tagger=tagger), max_docs=docs,
-                                  pred_out=pred_out)
+                                  pred_out=pred_out, heldout=heldout)
     except Exception as exc:  # unreadable file, a record without text, no model ...
         raise fail(f"eval polnear failed: {type(exc).__name__}: {exc}")
     if json_:

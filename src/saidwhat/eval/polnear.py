@@ -21,6 +21,7 @@ Nothing here imports spaCy; :func:`evaluate_polnear` imports the pipeline lazily
 from __future__ import annotations
 
 import json
+import random
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 __all__ = ["normalise", "tokens", "exact_key", "source_matches", "cue_matches", "is_pronoun",
-           "score_polnear", "read_polnear", "prediction_records", "predict_polnear",
+           "score_polnear", "read_polnear", "split_heldout", "prediction_records", "predict_polnear",
            "evaluate_polnear", "format_polnear", "write_predictions"]
 
 MATCH_MIN = 0.5  # token F1 for a gold/prediction pair to count as overlapping
@@ -301,6 +302,16 @@ def read_polnear(path: str | Path, max_docs: int | None = None) -> list[dict]:
     return docs
 
 
+def split_heldout(n: int, share: float, rng: random.Random) -> tuple[list[int], list[int]]:
+    """(held-out, training) document indices of a PolNeAR split: ``rng`` shuffles 0..n-1 and the first ``share`` is held
+    out, as every training script does (seed 0 by default); ``saidwhat eval polnear --heldout`` scores
+    the same articles."""
+    order = list(range(n))
+    rng.shuffle(order)
+    k = int(n * share)
+    return sorted(order[:k]), order[k:]
+
+
 def predict_polnear(gold_docs: list[dict], settings: Any = None) -> tuple[list[dict], list[dict]]:
     """Run the extractor over the documents: (PRED records, documents that failed)."""
     from saidwhat.models import Document
@@ -329,23 +340,29 @@ def write_predictions(preds: Iterable[dict], path: str | Path) -> None:
 
 
 def evaluate_polnear(path: str | Path, settings: Any = None, max_docs: int | None = None,
-                     pred_out: str | Path | None = None) -> dict[str, Any]:
+                     pred_out: str | Path | None = None, heldout: bool = False) -> dict[str, Any]:
     """Extract the documents of a PolNeAR JSONL file and score the result.
 
-    Only the first ``max_docs`` documents are run *and* scored. ``pred_out`` also writes the
-    predictions (PRED format) so that the shared scorer can check the figures. The result is
-    :func:`score_polnear`'s dict plus ``file``, ``docs_run`` and ``extraction_errors``.
+    Only the first ``max_docs`` documents are run *and* scored. With ``heldout``, only the tenth of
+    the file that the training scripts hold out (``split_heldout``, seed 0; for PolNeAR train, the
+    articles the learned components never saw). ``pred_out`` also writes the predictions (PRED
+    format) so that the shared scorer can check the figures. The result is :func:`score_polnear`'s
+    dict plus ``file``, ``docs_run`` and ``extraction_errors``.
     """
     if settings is None:
         from saidwhat.config import Settings
         settings = Settings()
-    gold_docs = read_polnear(path, max_docs)
+    if heldout:
+        every = read_polnear(path)
+        gold_docs = [every[i] for i in split_heldout(len(every), 0.1, random.Random(0))[0]][:max_docs]
+    else:
+        gold_docs = read_polnear(path, max_docs)
     preds, errors = predict_polnear(gold_docs, settings) if gold_docs else ([], [])
     if pred_out is not None:
         write_predictions(preds, pred_out)
     res = score_polnear(gold_docs, preds)
     from saidwhat.pipeline import load_nlp
-    res.update(file=str(path), docs_run=len(gold_docs), extraction_errors=errors,
+    res.update(file=str(path), heldout=heldout, docs_run=len(gold_docs), extraction_errors=errors,
                extractor=load_nlp(settings).get_pipe("saidwhat_attribution").extractor)
     return res
 

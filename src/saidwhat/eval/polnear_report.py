@@ -10,7 +10,8 @@ def _pc(x: float | None) -> str:
 
 def format_polnear(res: dict[str, Any]) -> str:
     """A table of the metrics, in percent (the layout of the shared scorer's text output)."""
-    lines = [f"PolNeAR: {res['n_gold_docs']} documents, {res['n_gold']} gold attributions "
+    lines = [f"PolNeAR{' (the held-out tenth)' if res.get('heldout') else ''}: {res['n_gold_docs']} documents, "
+             f"{res['n_gold']} gold attributions "
              f"({res['n_gold_quoted']} quoted, {res['n_gold_unquoted']} unquoted), "
              f"{res['n_pred']} predictions"
              + (f" (extractor: {res['extractor']})" if res.get("extractor") else "")]

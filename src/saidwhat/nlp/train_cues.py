@@ -16,6 +16,7 @@ import json
 import random
 import sys
 
+from ..eval.polnear import split_heldout
 from .cuemodel import CANDIDATE_POS, Perceptron, features
 
 
@@ -106,10 +107,7 @@ def main(argv: list[str] | None = None) -> int:
 
     nlp, docs = load_corpus(args.train, args.max_docs, args.model)
     rng = random.Random(args.seed)
-    order = list(range(len(docs)))
-    rng.shuffle(order)
-    n_held = int(len(docs) * args.heldout)
-    held, train = set(order[:n_held]), order[n_held:]
+    held, train = split_heldout(len(docs), args.heldout, rng)
     parsed = parse_corpus(nlp, docs, args.docbin, args.tensors)
     data = {i: examples(doc, docs[i]["attributions"]) for i, doc in enumerate(parsed)}
     model = Perceptron()

@@ -107,13 +107,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from .train_cues import load_corpus
     nlp, docs = load_corpus(args.train, args.max_docs, args.model)
+    from ..eval.polnear import split_heldout
     from .train_cues import parse_corpus
     parsed = parse_corpus(nlp, docs, args.docbin, args.tensors)
     rng = random.Random(args.seed)
-    order = list(range(len(docs)))
-    rng.shuffle(order)
-    n_held = int(len(docs) * args.heldout)
-    held, train = sorted(order[:n_held]), order[n_held:]
+    held, train = split_heldout(len(docs), args.heldout, rng)
     cue_models = cue_scorers(args, parsed, docs, held, train)
     data = {}
     for i, doc in enumerate(parsed):

@@ -19,6 +19,7 @@ import time
 import numpy as np
 
 from .tagger import FEATURES, TAGS, base_dir, doc_labels, feature_vocab, load_tokenizer, parse_features, windows
+from ..eval.polnear import split_heldout
 from .train_cues import training_parser
 
 
@@ -172,13 +173,11 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(args.threads)
     docs = [json.loads(line) for line in open(args.train, encoding="utf-8") if line.strip()]
     docs = docs[:args.max_docs] if args.max_docs else docs
-    order = list(range(len(docs)))
     split = random.Random(args.split_seed)
-    split.shuffle(order)
+    held, train = split_heldout(len(docs), args.heldout, split)
+    train = sorted(train)
     # equal seeds share one generator, as before --split-seed existed (the shipped weights' run)
     rng = split if args.split_seed == args.seed else random.Random(args.seed)
-    n_held = int(len(docs) * args.heldout)
-    held, train = sorted(order[:n_held]), sorted(order[n_held:])
     tok = load_tokenizer()
     enc = {}
     vocab = parsed = None
