@@ -303,9 +303,9 @@ def read_polnear(path: str | Path, max_docs: int | None = None) -> list[dict]:
 
 
 def split_heldout(n: int, share: float, rng: random.Random) -> tuple[list[int], list[int]]:
-    """(held-out, training) document indices of a PolNeAR split: ``rng`` shuffles 0..n-1 and the first ``share`` is held
-    out, as every training script does (seed 0 by default); ``saidwhat eval polnear --heldout`` scores
-    the same articles."""
+    """(held-out, training) document indices of a PolNeAR split: ``rng`` shuffles 0..n-1 and the
+    first ``share`` is held out, as every training script does (seed 0 by default); ``saidwhat eval
+    polnear --heldout`` scores the same articles."""
     order = list(range(n))
     rng.shuffle(order)
     k = int(n * share)

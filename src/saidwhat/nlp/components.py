@@ -154,8 +154,8 @@ class AttributionFinder:
         if self.tagger is not None:
             from .tagged import tagged_candidates, with_rule_speakers
             cands = tagged_candidates(att, self.tagger)
-            if self.span_model is not None:
-                from .spans import span_candidates
+            if self.span_model is not None and any(c.speaker_text is None for c in cands):
+                from .spans import span_candidates  # only for the speakers the tagger left out
                 cands = with_rule_speakers(cands, span_candidates(att, self.span_model, self.span_cues or self.cue_model),
                                            att.text)
             doc._.sw_candidates = _dedupe(sorted(cands, key=lambda c: (c.start, c.end)))

@@ -39,16 +39,13 @@ def _cue_token(span):
 RELATIVE = ("who", "which", "that")
 
 
-def _antecedent(src):
-    """The noun a relative pronoun source stands for ("Zakharova, who told …" -> Zakharova), else None."""
-    if len(src) != 1 or src[0].lower_ not in RELATIVE:
+def _antecedent(att, src):
+    """The noun a relative pronoun source stands for ("Zakharova, who told …" -> Zakharova), by the
+    rules' own subject finder; else None."""
+    if len(src) != 1 or src[0].lower_ not in RELATIVE or src[0].dep_ != "nsubj":
         return None
-    verb = src[0].head
-    while verb.dep_ == "conj" and verb.head.i != verb.i:  # "who spoke and said"
-        verb = verb.head
-    if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
-        return verb.head
-    return None
+    subj = att.subject_of(src[0].head)
+    return subj if subj is not None and subj.i != src[0].i else None
 
 
 def tagged_candidates(att, tagger) -> list[Candidate]:
@@ -79,7 +76,7 @@ def tagged_candidates(att, tagger) -> list[Candidate]:
             if src is not None:
                 c.speaker_start, c.speaker_end = rec["source"]
                 c.speaker_text = text[c.speaker_start:c.speaker_end]
-                antecedent = _antecedent(src)
+                antecedent = _antecedent(att, src)
                 if antecedent is not None:  # "…, who also told reporters": the speaker is the antecedent's
                     att.fill_speaker(c, antecedent)
                     c.written = rec["source"]
