@@ -20,12 +20,15 @@ for _j, _t in enumerate(TAGS):
 START_OK = np.array([not t.startswith("I-") for t in TAGS])
 
 
-def viterbi(logp: np.ndarray) -> list[int]:
-    """The best tag sequence under the BIO constraints (log-probabilities, pieces x tags)."""
+def viterbi(logp: np.ndarray, learned: np.ndarray | None = None) -> list[int]:
+    """The best tag sequence under the BIO constraints (log-probabilities, pieces x tags), plus a
+    tagger's learned tag-to-tag scores (``learned``, tags x tags) when it has them."""
     n = len(logp)
     if not n:
         return []
     trans = np.where(ALLOWED, 0.0, -1e9)
+    if learned is not None:
+        trans = trans + learned
     score = np.where(START_OK, logp[0], -1e9)
     back = np.zeros((n, len(TAGS)), dtype=np.int8)
     for i in range(1, n):

@@ -206,6 +206,7 @@ class Encoder:
         self.heads = 12
         self.feats = [w[f"feat.{k}.weight"] for k in FEATURES if f"feat.{k}.weight" in w]
         self.vocab = read_vocab(weights) if self.feats else None
+        self.trans = w.get("crf.trans")  # learned tag transitions (train_tagger --crf), or None
 
     def logits(self, ids: np.ndarray, mask: np.ndarray, feats: np.ndarray | None = None) -> np.ndarray:
         b, t = ids.shape
@@ -287,7 +288,7 @@ class AttributionTagger:
             raise ValueError("these tagger weights read parse features: pass the text's spaCy parse as doc")
         e = self.tok.encode(text, add_special_tokens=False)
         feats = parse_features(doc, e.offsets, self.enc.vocab) if self.needs_parse else None
-        tags = viterbi(self.log_probs(e.ids, feats))
+        tags = viterbi(self.log_probs(e.ids, feats), self.enc.trans)
         return group(text, spans_of(tags, e.offsets))
 
 

