@@ -41,14 +41,14 @@ bench: install
 	$(BIN)/python bench/throughput.py
 
 # Retrain the learned components on PolNeAR train (CPU, seeded; never run in CI). First the attribution
-# tagger (fine-tunes all-MiniLM-L6-v2; needs torch, the [train] extra; ~25 min on 2 cores), then the
+# tagger on all of train (fine-tunes all-MiniLM-L6-v2; needs torch, the [train] extra; ~25 min on 2 cores), then the
 # rules path's learned cue detector and the content-span chooser that uses its scores (~30 min). The cue
 # detectors: the perceptron (rules-only path) and the dense one (tok2vec vectors; the chooser's cue
 # scores, out-of-fold in training).
 train: install
 	$(BIN)/python -m pip install -q -e '.[train]'
 	$(BIN)/python -m saidwhat.nlp.train_tagger --train ../shared/polnear/train.jsonl \
-		--out src/saidwhat/data/attr_tagger.npz --seed 0 --epochs 3 --parse-features --int8 --crf
+		--out src/saidwhat/data/attr_tagger.npz --seed 0 --epochs 3 --parse-features --int8 --crf --heldout 0
 	$(BIN)/python -m saidwhat.nlp.train_cues --train ../shared/polnear/train.jsonl \
 		--out src/saidwhat/data/cue_model.json.gz --dense-out src/saidwhat/data/cue_dense.json.gz --seed 0
 	$(BIN)/python -m saidwhat.nlp.train_spans --train ../shared/polnear/train.jsonl \

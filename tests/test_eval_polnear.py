@@ -320,3 +320,39 @@ def test_the_heldout_split_is_the_training_scripts_tenth(tmp_path):
     want = {f"d{i}" for i in split_heldout(20, 0.1, random.Random(0))[0]}
     assert {json.loads(line)["doc_id"] for line in out.read_text(encoding="utf-8").splitlines()} == want
     assert "held-out tenth" in format_polnear(res)
+
+
+def test_heldout_figures_of_a_tagger_trained_on_every_article_are_flagged(tmp_path):
+    import numpy as np
+
+    from saidwhat.config import Settings
+    from saidwhat.eval.polnear import evaluate_polnear
+    from saidwhat.nlp.tagger import WEIGHTS, available, held_out_share
+    from saidwhat.nlp.train_tagger import save
+
+    path = tmp_path / "w.npz"
+    for share in (0.1, 0.0):
+        save(_Model({"head.bias": np.zeros(7, dtype=np.float32)}), str(path), heldout=share)
+        assert held_out_share(path) == pytest.approx(share)
+    save(_Model({"head.bias": np.zeros(7, dtype=np.float32)}), str(path))
+    assert held_out_share(path) is None  # weights that do not say
+    if not available() or held_out_share(WEIGHTS) != 0:
+        pytest.skip("the shipped tagger weights are missing or held articles out")
+    docs = [{"doc_id": f"d{i}", "text": f"Senator number {i} said the budget would grow.", "attributions": []}
+            for i in range(20)]
+    train = tmp_path / "train.jsonl"
+    train.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    res = evaluate_polnear(train, Settings().with_(scope="attributions"), heldout=True)
+    assert "trained on all of PolNeAR train" in res["warning"] and res["warning"] in format_polnear(res)
+    assert "warning" not in evaluate_polnear(train, Settings().with_(scope="attributions"), heldout=False)
+    assert "warning" not in evaluate_polnear(train, Settings().with_(scope="attributions", tagger=False),
+                                             heldout=True)
+
+
+class _Model:
+    """What save() reads of a torch model: state_dict() of tensors (detach().numpy())."""
+    def __init__(self, arrays):
+        self.arrays = arrays
+
+    def state_dict(self):
+        return {k: type("T", (), {"detach": lambda t: t, "numpy": lambda t, v=v: v})() for k, v in self.arrays.items()}

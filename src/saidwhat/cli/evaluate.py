@@ -83,8 +83,9 @@ def polnear(
     docs: Annotated[Optional[int], typer.Option(
         "--docs", min=1, help="Run and score only the first N documents.")] = None,
     heldout: Annotated[bool, typer.Option(
-        "--heldout", help="Only the tenth of FILE that make train holds out (seed 0): with PolNeAR "
-                          "train, the articles the learned components never saw.")] = False,
+        "--heldout", help="Only the tenth of FILE that the training scripts hold out by default (seed "
+                          "0): with PolNeAR train, the articles the cue detector and span chooser never "
+                          "saw (warns when the tagger's weights were trained on them).")] = False,
     json_: JsonOpt = False,
     pred_out: Annotated[Optional[Path], typer.Option(
         "--pred-out", dir_okay=False,

@@ -344,10 +344,11 @@ def evaluate_polnear(path: str | Path, settings: Any = None, max_docs: int | Non
     """Extract the documents of a PolNeAR JSONL file and score the result.
 
     Only the first ``max_docs`` documents are run *and* scored. With ``heldout``, only the tenth of
-    the file that the training scripts hold out (``split_heldout``, seed 0; for PolNeAR train, the
-    articles the learned components never saw). ``pred_out`` also writes the predictions (PRED
-    format) so that the shared scorer can check the figures. The result is :func:`score_polnear`'s
-    dict plus ``file``, ``docs_run`` and ``extraction_errors``.
+    the file that the training scripts hold out by default (``split_heldout``, seed 0; for PolNeAR
+    train, the articles the learned components never saw, but for a tagger trained on all of them: then
+    the result has a ``warning``). ``pred_out`` also writes the predictions (PRED format) so that the
+    shared scorer can check the figures. The result is :func:`score_polnear`'s dict plus ``file``,
+    ``docs_run``, ``extraction_errors`` and ``extractor``.
     """
     if settings is None:
         from saidwhat.config import Settings
@@ -362,8 +363,14 @@ def evaluate_polnear(path: str | Path, settings: Any = None, max_docs: int | Non
         write_predictions(preds, pred_out)
     res = score_polnear(gold_docs, preds)
     from saidwhat.pipeline import load_nlp
+    component = load_nlp(settings).get_pipe("saidwhat_attribution")
     res.update(file=str(path), heldout=heldout, docs_run=len(gold_docs), extraction_errors=errors,
-               extractor=load_nlp(settings).get_pipe("saidwhat_attribution").extractor)
+               extractor=component.extractor)
+    tagger = getattr(component, "tagger", None)
+    if heldout and tagger is not None and tagger.enc.held_out == 0:
+        res["warning"] = ("the attribution tagger's weights were trained on all of PolNeAR train, these "
+                          "articles included: the figures are not held-out ones (score a run of train_tagger "
+                          "--heldout 0.1 through SAIDWHAT_TAGGER_WEIGHTS, or --no-tagger)")
     return res
 
 

@@ -15,6 +15,8 @@ def format_polnear(res: dict[str, Any]) -> str:
              f"({res['n_gold_quoted']} quoted, {res['n_gold_unquoted']} unquoted), "
              f"{res['n_pred']} predictions"
              + (f" (extractor: {res['extractor']})" if res.get("extractor") else "")]
+    if res.get("warning"):
+        lines.append(f"warning: {res['warning']}")
     if res.get("extraction_errors"):
         lines.append(f"warning: {len(res['extraction_errors'])} documents failed to extract: "
                      + ", ".join(e["doc_id"] for e in res["extraction_errors"][:5]))

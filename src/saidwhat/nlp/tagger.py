@@ -155,11 +155,18 @@ def read_weights(path: Path) -> dict[str, np.ndarray]:
     raw = dict(np.load(path))
     out = {}
     for k, v in raw.items():
-        if k.endswith(":scale") or k.startswith("vocab."):
+        if k.endswith(":scale") or k.startswith(("vocab.", "meta.")):
             continue
         scale = raw.get(k + ":scale")
         out[k] = v.astype(np.float32) * scale[:, None] if scale is not None else v.astype(np.float32)
     return out
+
+
+def held_out_share(path: Path) -> float | None:
+    """The share of PolNeAR train that the run which wrote these weights held out (train_tagger
+    --heldout; 0: it trained on every article), or None for weights that do not say."""
+    raw = np.load(path)
+    return float(raw["meta.heldout"]) if "meta.heldout" in raw else None
 
 
 def read_vocab(path: Path) -> dict[str, list[str]]:
@@ -171,7 +178,7 @@ def quantized(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Matrices as int8 with a float32 scale per row (weights-only quantization); the rest float16."""
     out = {}
     for k, v in arrays.items():
-        if k.startswith("vocab."):
+        if k.startswith(("vocab.", "meta.")):
             out[k] = v
             continue
         v = np.asarray(v, dtype=np.float32)
@@ -207,6 +214,7 @@ class Encoder:
         self.feats = [w[f"feat.{k}.weight"] for k in FEATURES if f"feat.{k}.weight" in w]
         self.vocab = read_vocab(weights) if self.feats else None
         self.trans = w.get("crf.trans")  # learned tag transitions (train_tagger --crf), or None
+        self.held_out = held_out_share(weights)
 
     def logits(self, ids: np.ndarray, mask: np.ndarray, feats: np.ndarray | None = None) -> np.ndarray:
         b, t = ids.shape

@@ -145,15 +145,17 @@ def to_tensors(torch, batch):
             None if feats is None else torch.from_numpy(feats))
 
 
-def save(model, path: str, vocab: dict | None = None, int8: bool = False) -> None:
+def save(model, path: str, vocab: dict | None = None, int8: bool = False, heldout: float | None = None) -> None:
     """The trained weights but the frozen word embeddings (float16, or int8 matrices with ``int8``),
-    and the parse-feature label lists."""
+    the parse-feature label lists and the held-out share of the run (``meta.heldout``)."""
     from .tagger import quantized
     arrays = {k: v.detach().numpy().astype(np.float16) for k, v in model.state_dict().items() if k != "word.weight"}
     if int8:  # from the float16 values: the same bytes as quantizing a float16 file afterwards
         arrays = quantized(arrays)
     for k, labels in (vocab or {}).items():
         arrays[f"vocab.{k}"] = np.array(labels)
+    if heldout is not None:
+        arrays["meta.heldout"] = np.array(heldout, dtype=np.float32)
     np.savez(path, **arrays)
 
 
@@ -257,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
             step += 1
             if step % 50 == 0:
                 print(f"step {step}/{total} loss {loss.item():.4f} {time.time() - t0:.0f}s", file=sys.stderr)
-        save(model, args.out, vocab, args.int8)
+        save(model, args.out, vocab, args.int8, args.heldout)
         print(f"epoch {epoch + 1}: held-out {evaluate(torch, model, held_data)}; saved {args.out}", file=sys.stderr)
     return 0
 
