@@ -18,6 +18,7 @@ for _j, _t in enumerate(TAGS):
         ALLOWED[:, _j] = False
         ALLOWED[_j - 1, _j] = ALLOWED[_j, _j] = True
 START_OK = np.array([not t.startswith("I-") for t in TAGS])
+FORBIDDEN = np.where(ALLOWED, 0.0, -1e9).astype(np.float32)  # added to transition scores
 
 
 def viterbi(logp: np.ndarray, learned: np.ndarray | None = None) -> list[int]:
@@ -26,9 +27,7 @@ def viterbi(logp: np.ndarray, learned: np.ndarray | None = None) -> list[int]:
     n = len(logp)
     if not n:
         return []
-    trans = np.where(ALLOWED, 0.0, -1e9)
-    if learned is not None:
-        trans = trans + learned
+    trans = FORBIDDEN if learned is None else FORBIDDEN + learned
     score = np.where(START_OK, logp[0], -1e9)
     back = np.zeros((n, len(TAGS)), dtype=np.int8)
     for i in range(1, n):

@@ -107,13 +107,13 @@ def load_base(torch, model) -> None:
 def crf_nll(torch, scores, labels, trans):
     """Negative log-likelihood of the gold tag sequences under a linear-chain CRF, summed over the
     batch. ``scores`` (b, t, tags) and ``labels`` (b, t) of windows with [CLS] first (dropped here) and
-    -100 after the last piece; transitions that BIO forbids (tagdecode.ALLOWED) are ruled out. A window
-    may start inside a span, so no tag is ruled out at its first piece."""
-    from .tagdecode import ALLOWED
+    -100 after the last piece; transitions that BIO forbids (tagdecode.FORBIDDEN) are ruled out. A
+    window may start inside a span, so no tag is ruled out at its first piece."""
+    from .tagdecode import FORBIDDEN
     em, lab = scores[:, 1:], labels[:, 1:]
     mask = lab >= 0
     tags = lab.clamp(min=0)
-    t = trans + torch.from_numpy(np.where(ALLOWED, 0.0, -1e4).astype(np.float32))
+    t = trans + torch.from_numpy(FORBIDDEN)
     gold = (em.gather(2, tags[..., None]).squeeze(-1) * mask).sum(1)
     gold = gold + (t[tags[:, :-1], tags[:, 1:]] * mask[:, 1:]).sum(1)
     alpha = em[:, 0]
