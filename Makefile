@@ -47,7 +47,7 @@ bench: install
 
 # Retrain the learned components on PolNeAR train (CPU, seeded; never run in CI). First the attribution
 # taggers on all of train (needs torch, the [train] extra): the fast one fine-tunes all-MiniLM-L6-v2 (~25 min
-# on 2 cores), the accurate one the top six layers of all-mpnet-base-v2 (~90 min); then the
+# on 2 cores), the accurate one the top six layers of all-mpnet-base-v2 (~75 min); then the
 # rules path's learned cue detector and the content-span chooser that uses its scores (~30 min). The cue
 # detectors: the perceptron (rules-only path) and the dense one (tok2vec vectors; the chooser's cue
 # scores, out-of-fold in training).
