@@ -21,6 +21,7 @@ import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -55,8 +56,8 @@ class Base:
         except (FileNotFoundError, importlib.metadata.PackageNotFoundError):
             return False
 
-    def tensors(self) -> dict[str, np.ndarray]:
-        """The base's weights (float32 numpy) under the tagger's names."""
+    def tensors(self, keep=None) -> dict[str, np.ndarray]:
+        """The base's weights (float32 numpy) under the tagger's names; ``keep(name)``: only those."""
         from safetensors.numpy import load_file
         sd = load_file(str(self.dir() / "model.safetensors"))
         new = {"word.weight": sd["embeddings.word_embeddings.weight"],
@@ -73,7 +74,7 @@ class Base:
                 new[f"layers.{i}.qkv.{part}"] = np.concatenate([sd[f"{p}{n}.{part}"] for n in qkv])
                 for ours, theirs in rest:
                     new[f"layers.{i}.{ours}.{part}"] = sd[f"{p}{theirs}.{part}"]
-        return {k: np.asarray(v, dtype=np.float32) for k, v in new.items()}
+        return {k: np.asarray(v, dtype=np.float32) for k, v in new.items() if keep is None or keep(k)}
 
 
 # a layer's weights: (query, key, value), then ours -> theirs
@@ -95,6 +96,7 @@ BASES = {
 }
 
 
+@lru_cache(maxsize=8)
 def relative_buckets(t: int, buckets: int = 32, max_distance: int = 128) -> np.ndarray:
     """(t, t) bucket ids of key position minus query position, as MPNet (after T5) buckets them:
     half the buckets a direction, exact below a quarter, logarithmic up to ``max_distance``."""
@@ -108,7 +110,9 @@ def relative_buckets(t: int, buckets: int = 32, max_distance: int = 128) -> np.n
         large = exact + (np.log(np.maximum(n, 1) / exact) / np.log(max_distance / exact)
                          * (half - exact)).astype(np.int64)
     large = np.minimum(large, half - 1)
-    return ret + np.where(n < exact, n, large)
+    out = ret + np.where(n < exact, n, large)
+    out.flags.writeable = False  # shared by every call of this length (cached)
+    return out
 
 
 # --------------------------------------------------------------------------- MiniLM

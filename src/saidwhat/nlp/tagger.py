@@ -210,7 +210,8 @@ class Encoder:
         self.base = weights_base(weights)
         raw = np.load(weights)
         self.frozen = int(raw["meta.frozen"]) if "meta.frozen" in raw else 0
-        w = {**self.base.tensors(), **read_weights(weights)}
+        # from the base only what the file leaves to it (not the 12 layers of MPNet twice over)
+        w = {**self.base.tensors(lambda k: kept_from_base(k, self.frozen)), **read_weights(weights)}
         self.word = w["word.weight"]
         self.pos, self.typ = w["pos.weight"], w["typ"]
         self.ln = (w["ln.weight"], w["ln.bias"])

@@ -75,7 +75,7 @@ def build_model(torch, base: Base = BASES["minilm"], vocab: dict | None = None, 
             self.crf = nn.ParameterDict({"trans": nn.Parameter(torch.zeros(len(TAGS), len(TAGS)))} if crf else {})
             self.frozen = frozen
             if base.buckets:
-                self.register_buffer("buckets", torch.from_numpy(relative_buckets(512, base.buckets)), persistent=False)
+                self.register_buffer("buckets", torch.from_numpy(relative_buckets(512, base.buckets).copy()), persistent=False)
 
         def frozen_modules(self):
             mods = [self.word, self.pos, self.ln] + ([self.rel] if self.rel is not None else [])
