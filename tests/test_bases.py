@@ -98,6 +98,34 @@ def test_frozen_layers_are_read_from_the_base(tmp_path):
     assert not np.allclose(tagger.Encoder(tagger.WEIGHTS).logits(ids, mask), out, atol=1e-3)  # it matters
 
 
+def test_adapters_of_frozen_layers_are_added_to_the_base(tmp_path):
+    """Low-rank updates a run trained on its frozen layers (--adapt) are kept in the file and added to
+    the base's matrices on loading: the file tags as one that carries the updated layers whole."""
+    base = BASES["minilm"]
+    pretrained = base.tensors()
+    trained = {k: v for k, v in tagger.read_weights(tagger.WEIGHTS).items() if not k.startswith("feat.")}
+    rng = np.random.default_rng(0)
+    part = {k: v for k, v in trained.items() if not tagger.kept_from_base(k, 2)}
+    full = {**{k: v for k, v in pretrained.items() if tagger.kept_from_base(k, 2)}, **part}
+    for n, (fan_in, fan_out) in {"qkv": (384, 1152), "o": (384, 384), "i": (384, 1536), "out": (1536, 384)}.items():
+        a = rng.normal(0, 0.1, (4, fan_in)).astype(np.float32)
+        b = rng.normal(0, 0.1, (fan_out, 4)).astype(np.float32)
+        part[f"layers.1.lora.{n}_a"], part[f"layers.1.lora.{n}_b"] = a, b
+        full[f"layers.1.{n}.weight"] = full[f"layers.1.{n}.weight"] + b @ a
+    assert not tagger.kept_from_base("layers.1.lora.qkv_a", 2)  # the file keeps them
+    full.pop("word.weight")
+    np.savez(tmp_path / "full.npz", **full, **{"meta.frozen": np.array(0)})
+    np.savez(tmp_path / "part.npz", **part, **{"meta.frozen": np.array(2)})
+    a, b = tagger.Encoder(tmp_path / "full.npz"), tagger.Encoder(tmp_path / "part.npz")
+    ids = np.array([[base.cls, 2040, 2056, 2000, 1996, 3712, base.sep]])
+    mask = np.ones_like(ids)
+    out = b.logits(ids, mask)
+    assert np.allclose(a.logits(ids, mask), out, atol=1e-4)
+    np.savez(tmp_path / "plain.npz", **{k: v for k, v in part.items() if ".lora." not in k},
+             **{"meta.frozen": np.array(2)})
+    assert not np.allclose(tagger.Encoder(tmp_path / "plain.npz").logits(ids, mask), out, atol=1e-3)  # it matters
+
+
 def test_weights_without_a_base_name_are_minilm(tmp_path):
     np.savez(tmp_path / "old.npz", **{"head.bias": np.zeros(7, dtype=np.float16)})
     assert tagger.weights_base(tmp_path / "old.npz").name == "minilm"

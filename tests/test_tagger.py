@@ -83,6 +83,37 @@ def test_crf_loss_is_the_log_likelihood_over_all_allowed_sequences():
     assert float(crf_nll(torch, scores, labels, trans)) == pytest.approx(want, rel=1e-4)
 
 
+def test_adapted_frozen_layers_train_and_load_as_trained(tmp_path):
+    """train_tagger --adapt: only the low-rank updates of the frozen layers get gradients (the layers'
+    own matrices stay pretrained), and the numpy encoder reading the saved file scores as torch does."""
+    torch = pytest.importorskip("torch")
+    from saidwhat.nlp.bases import BASES
+    from saidwhat.nlp.tagger import Encoder
+    from saidwhat.nlp.train_tagger import build_model, load_base, save
+    base = BASES["minilm"]
+    torch.manual_seed(0)
+    model = build_model(torch, base, frozen=2, adapt=4)
+    load_base(torch, model, base)
+    for m in model.frozen_modules():
+        m.requires_grad_(False)
+    for p in model.adapters():
+        p.requires_grad_(True)
+    ids = torch.tensor([[base.cls, 2040, 2056, 2000, 1996, 3712, base.sep]])
+    model(ids, torch.ones_like(ids)).sum().backward()
+    grads = {n: p.grad for n, p in model.named_parameters()}
+    assert grads["layers.0.lora.qkv_b"].abs().sum() > 0 and grads["layers.0.qkv.weight"] is None
+    assert "layers.3.lora.qkv_b" not in grads
+    with torch.no_grad():
+        for p in model.adapters():
+            p.normal_(0, 0.05)
+    model.eval()
+    save(model, str(tmp_path / "w.npz"), base=base)
+    with torch.no_grad():
+        want = model(ids, torch.ones_like(ids)).numpy()
+    got = Encoder(tmp_path / "w.npz").logits(ids.numpy(), np.ones((1, 7), dtype=np.int64))
+    assert np.allclose(want, got, atol=5e-3)
+
+
 def test_spans_of_splits_at_every_begin_tag():
     offsets = [(0, 2), (3, 5), (6, 8), (9, 11)]
     b, i = TAGS.index("B-C"), TAGS.index("I-C")

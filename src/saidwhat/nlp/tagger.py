@@ -153,11 +153,23 @@ def kept_from_base(name: str, frozen: int) -> bool:
     ``frozen`` bottom layers, the other embeddings and those layers too."""
     if name == "word.weight":
         return True
-    if not frozen:
+    if not frozen or ".lora." in name:
         return False
     if name.startswith(("pos.", "ln.", "rel.")) or name == "typ":
         return True
     return name.startswith("layers.") and int(name.split(".")[1]) < frozen
+
+
+def merge_adapters(w: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``w`` with the low-rank updates a run trained on its frozen layers (train_tagger --adapt:
+    ``layers.N.lora.M_a`` and ``_b``) added to their matrices, W + B A, and taken out."""
+    out = {k: v for k, v in w.items() if ".lora." not in k}
+    for k in w:
+        if ".lora." in k and k.endswith("_a"):
+            layer, name = k.split(".lora.")
+            name = name[:-2]
+            out[f"{layer}.{name}.weight"] = out[f"{layer}.{name}.weight"] + w[k[:-2] + "_b"] @ w[k]
+    return out
 
 
 def read_weights(path: Path) -> dict[str, np.ndarray]:
@@ -211,7 +223,7 @@ class Encoder:
         raw = np.load(weights)
         self.frozen = int(raw["meta.frozen"]) if "meta.frozen" in raw else 0
         # from the base only what the file leaves to it (not the 12 layers of MPNet twice over)
-        w = {**self.base.tensors(lambda k: kept_from_base(k, self.frozen)), **read_weights(weights)}
+        w = merge_adapters({**self.base.tensors(lambda k: kept_from_base(k, self.frozen)), **read_weights(weights)})
         self.word = w["word.weight"]
         self.pos, self.typ = w["pos.weight"], w["typ"]
         self.ln = (w["ln.weight"], w["ln.bias"])

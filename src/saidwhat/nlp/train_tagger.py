@@ -6,7 +6,9 @@
 The encoder is a pretrained base (bases.py): all-MiniLM-L6-v2 (``--base minilm``, 6 layers, 384 wide)
 or all-mpnet-base-v2 (``--base mpnet``, 12 layers, 768 wide). Its word-piece embeddings stay frozen and
 are read from the base's package at run time; ``--freeze N`` keeps the other embeddings and the bottom
-N layers as pretrained too (read from the base as well, so the file holds only what was trained).
+N layers as pretrained too (read from the base as well, so the file holds only what was trained);
+``--adapt R`` then trains rank-R updates B A to those layers' matrices (LoRA: about 0.2 M numbers a
+MPNet layer at rank 8), which the file holds and tagger.py adds to the base's matrices on loading.
 Everything else (the layers above, a 7-way BIO head over source / cue / content, parse features fed to
 the first trained layer) is trained and written to ``--out`` as float16 (``--int8``: int8 matrices,
 half the size: MiniLM 11 MB, MPNet's top six layers 43 MB). ``--crf`` adds a linear-chain CRF's loss
@@ -31,10 +33,12 @@ from .train_cues import training_parser
 
 
 def build_model(torch, base: Base = BASES["minilm"], vocab: dict | None = None, crf: bool = False,
-                frozen: int = 0):
+                frozen: int = 0, adapt: int = 0):
     """The tagger over ``base``: its embeddings and layers, parse features (``vocab``) added where
     the first trained layer reads, a 7-way head and (``crf``) learned tag-to-tag scores. The bottom
-    ``frozen`` layers (and the embeddings under them) run without gradients or dropout."""
+    ``frozen`` layers (and the embeddings under them) run without dropout, and without gradients
+    unless ``adapt`` > 0: then each of their four matrices W gets a trained update B A of that rank
+    (B from zero, so training starts from the pretrained layer; ``adapters()``)."""
     nn, F = torch.nn, torch.nn.functional
     h, heads, inter = base.hidden, base.heads, base.inter
 
@@ -48,13 +52,25 @@ def build_model(torch, base: Base = BASES["minilm"], vocab: dict | None = None, 
             self.out = nn.Linear(inter, h)
             self.ln2 = nn.LayerNorm(h, eps=base.eps)
             self.drop = nn.Dropout(0.1)
+            self.lora = nn.ParameterDict()
+
+        def add_adapters(self, rank):
+            for n, (fan_in, fan_out) in {"qkv": (h, 3 * h), "o": (h, h), "i": (h, inter), "out": (inter, h)}.items():
+                self.lora[n + "_a"] = nn.Parameter(torch.randn(rank, fan_in) / math.sqrt(fan_in))
+                self.lora[n + "_b"] = nn.Parameter(torch.zeros(fan_out, rank))
+
+        def lin(self, n, x):
+            y = getattr(self, n)(x)
+            if self.lora:
+                y = y + (x @ self.lora[n + "_a"].T) @ self.lora[n + "_b"].T
+            return y
 
         def forward(self, x, mask):
             b, t, _ = x.shape
-            q, k, v = self.qkv(x).view(b, t, 3, heads, h // heads).permute(2, 0, 3, 1, 4)
+            q, k, v = self.lin("qkv", x).view(b, t, 3, heads, h // heads).permute(2, 0, 3, 1, 4)
             a = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=0.1 if self.training else 0.0)
-            x = self.ln1(x + self.drop(self.o(a.transpose(1, 2).reshape(b, t, h))))
-            return self.ln2(x + self.drop(self.out(F.gelu(self.i(x), approximate="tanh"))))
+            x = self.ln1(x + self.drop(self.lin("o", a.transpose(1, 2).reshape(b, t, h))))
+            return self.ln2(x + self.drop(self.lin("out", F.gelu(self.lin("i", x), approximate="tanh"))))
 
     class Tagger(nn.Module):
         def __init__(self):
@@ -74,12 +90,17 @@ def build_model(torch, base: Base = BASES["minilm"], vocab: dict | None = None, 
             # learned tag-to-tag scores (a linear-chain CRF over the head's scores), zero at the start
             self.crf = nn.ParameterDict({"trans": nn.Parameter(torch.zeros(len(TAGS), len(TAGS)))} if crf else {})
             self.frozen = frozen
+            for layer in self.layers[:frozen] if adapt else []:
+                layer.add_adapters(adapt)
             if base.buckets:
                 self.register_buffer("buckets", torch.from_numpy(relative_buckets(512, base.buckets).copy()), persistent=False)
 
         def frozen_modules(self):
             mods = [self.word, self.pos, self.ln] + ([self.rel] if self.rel is not None else [])
             return mods + list(self.layers[:self.frozen]) if self.frozen else [self.word]
+
+        def adapters(self):
+            return [p for layer in self.layers for p in layer.lora.values()]
 
         def train(self, mode: bool = True):
             super().train(mode)
@@ -100,7 +121,8 @@ def build_model(torch, base: Base = BASES["minilm"], vocab: dict | None = None, 
             if self.rel is not None:  # relative position scores, and the padding ruled out
                 bias = self.rel(self.buckets[:t, :t]).permute(2, 0, 1)[None]
                 mask = bias.masked_fill(~mask, float("-inf"))
-            with torch.set_grad_enabled(torch.is_grad_enabled() and not self.frozen):
+            adapted = bool(self.adapters())
+            with torch.set_grad_enabled(torch.is_grad_enabled() and (adapted or not self.frozen)):
                 x = self.word(ids) + self.pos(torch.arange(t) + base.pos_offset)[None] + self.typ
                 if not self.frozen:
                     x = self.drop(self.ln(self.features(x, feats)))
@@ -109,7 +131,7 @@ def build_model(torch, base: Base = BASES["minilm"], vocab: dict | None = None, 
                     for layer in self.layers[:self.frozen]:
                         x = layer(x, mask)
             if self.frozen:
-                x = self.features(x.detach(), feats)
+                x = self.features(x if adapted else x.detach(), feats)
             for layer in self.layers[self.frozen:]:
                 x = layer(x, mask)
             return self.head(self.drop(x))
@@ -118,12 +140,12 @@ def build_model(torch, base: Base = BASES["minilm"], vocab: dict | None = None, 
 
 
 def load_base(torch, model, base: Base = BASES["minilm"]) -> None:
-    """The base's pretrained weights into ``model`` (the head, features and CRF as they are)."""
+    """The base's pretrained weights into ``model`` (the head, features, CRF and adapters as they are)."""
     new = {k: torch.from_numpy(v.copy()) for k, v in base.tensors().items()}
     if model.rel is None:
         new.pop("rel.weight", None)
     for k, v in model.state_dict().items():
-        if k.startswith(("head.", "feat.", "crf.")):
+        if k.startswith(("head.", "feat.", "crf.")) or ".lora." in k:
             new[k] = v.detach().clone()
     model.load_state_dict(new)
 
@@ -228,6 +250,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="the pretrained encoder (nlp/bases.py): minilm (fast) or mpnet (12 layers, 768 wide)")
     ap.add_argument("--freeze", type=int, default=0,
                     help="keep the embeddings and this many bottom layers as pretrained (not written to --out)")
+    ap.add_argument("--adapt", type=int, default=0,
+                    help="with --freeze: train updates of this rank to the frozen layers' matrices (0: none)")
     ap.add_argument("--split-seed", type=int, default=0,
                     help="seed of the held-out split alone (default 0, train_cues' split), so runs of other "
                          "--seed values are scored on the same held-out articles")
@@ -262,17 +286,23 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(train)} train docs, {len(held)} held-out; "
           f"{sum(len(enc[i][0]) for i in train)} train word pieces", file=sys.stderr)
 
-    model = build_model(torch, base, vocab=vocab, crf=args.crf, frozen=args.freeze)
+    model = build_model(torch, base, vocab=vocab, crf=args.crf, frozen=args.freeze, adapt=args.adapt)
     load_base(torch, model, base)
     for m in model.frozen_modules():
         m.requires_grad_(False)
+    adapters = model.adapters()
+    for p in adapters:
+        p.requires_grad_(True)
     params = [p for p in model.parameters() if p.requires_grad]
     crf = {id(p) for p in model.crf.parameters()}
-    decay = [p for p in params if p.dim() > 1 and id(p) not in crf]
+    own = crf | {id(p) for p in adapters}
+    decay = [p for p in params if p.dim() > 1 and id(p) not in own]
     no_decay = [p for p in params if p.dim() <= 1]
     groups = [{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}]
     if crf:  # from zero, a hundred times faster than the encoder (at its rate they would barely move)
         groups.append({"params": list(model.crf.parameters()), "weight_decay": 0.0, "lr": args.lr * 100})
+    if adapters:  # low-rank updates from zero: ten times the encoder's rate, the usual LoRA setting
+        groups.append({"params": adapters, "weight_decay": 0.0, "lr": args.lr * 10})
     opt = torch.optim.AdamW(groups, lr=args.lr)
     # windows an epoch: a document of n pieces, its first window of random length, gives about n/254 + 1
     per_epoch = math.ceil(sum(math.ceil(len(enc[i][0]) / 254) + 1 for i in train) / args.batch)
@@ -299,7 +329,8 @@ def main(argv: list[str] | None = None) -> int:
             if step % 50 == 0:
                 print(f"step {step}/{total} loss {loss.item():.4f} {time.time() - t0:.0f}s", file=sys.stderr)
         save(model, args.out, vocab, args.int8, args.heldout, base)
-        print(f"epoch {epoch + 1}: held-out {evaluate(torch, model, held_data, base.pad)}; saved {args.out}", file=sys.stderr)
+        scored = f"held-out {evaluate(torch, model, held_data, base.pad)}" if held_data else "no held-out articles"
+        print(f"epoch {epoch + 1}: {scored}; saved {args.out}", file=sys.stderr)
     return 0
 
 
