@@ -150,7 +150,8 @@ def _gelu(x):
 
 def kept_from_base(name: str, frozen: int) -> bool:
     """Whether a weights file leaves ``name`` to its base: the word-piece embeddings always; with
-    ``frozen`` bottom layers, the other embeddings and those layers too."""
+    ``frozen`` bottom layers, the other embeddings and those layers too (but not the low-rank updates
+    a run trained on them, ``layers.N.lora.*``)."""
     if name == "word.weight":
         return True
     if not frozen or ".lora." in name:
