@@ -4,7 +4,7 @@ The server comes from ``tests/pg_support.py``: ``$SAIDWHAT_TEST_PG`` if set, els
 cluster, started (and its test role/database created) on demand; ``make pg`` installs Debian's
 postgresql package when ``CI=true``. Without any server every test here SKIPS, with the reason.
 
-Most tests are the SQLite tests of ``test_store`` and ``test_cli`` collected a second time here
+Most tests are the SQLite tests of ``test_store``, ``test_store_queries`` and ``test_cli`` collected a second time here
 with the database fixtures (``db_path``, ``store``, ``db``) pointing at a fresh PostgreSQL schema
 per test; the SQLite-only ones (pragmas, FTS5 internals, plain sqlite3 readers) are left out and
 their PostgreSQL counterparts are written below.
@@ -19,8 +19,10 @@ import pytest
 import sqlalchemy as sa
 
 import pg_support
+import store_support
 import test_cli
 import test_store
+import test_store_queries
 from saidwhat.models import IngestError
 from saidwhat.store import Store
 from saidwhat.store import db as store_db
@@ -53,10 +55,10 @@ def pg_url(pg_dsn):
 
 @pytest.fixture
 def make_results(request, statement_at):
-    """The hand-made records of the module the test comes from (test_store or test_cli)."""
+    """The hand-made records of the module the test comes from (the store's or test_cli's)."""
     origin = sys.modules[request.function.__module__]
-    if origin.__name__ not in ("test_store", "test_cli"):
-        origin = test_store  # this module's own tests use the store records
+    if origin.__name__ != "test_cli":
+        origin = store_support  # the store tests' records, and this module's own tests' too
     return origin.make_results.__wrapped__(statement_at)
 
 
@@ -84,8 +86,9 @@ def db(make_results, pg_url):
 
 @pytest.fixture(autouse=True)
 def _no_fts5_check(monkeypatch):
-    """test_store checks the SQLite FTS5 index; PostgreSQL's generated column cannot drift."""
-    monkeypatch.setattr(test_store, "_fts_ok", lambda store: None)
+    """The store tests check the SQLite FTS5 index; PostgreSQL's generated column cannot drift."""
+    for module in (test_store, test_store_queries):
+        monkeypatch.setattr(module, "_fts_ok", lambda store: None)
 
 
 STORE_TESTS = [
@@ -106,7 +109,8 @@ CLI_TESTS = [
     "test_export_filtered_and_stdout", "test_errors", "test_stats",
 ]
 for _name in STORE_TESTS:
-    globals()[_name.replace("test_", "test_pg_store_", 1)] = getattr(test_store, _name)
+    globals()[_name.replace("test_", "test_pg_store_", 1)] = getattr(
+        test_store if hasattr(test_store, _name) else test_store_queries, _name)
 for _name in CLI_TESTS:
     globals()[_name.replace("test_", "test_pg_cli_", 1)] = getattr(test_cli, _name)
 del _name
