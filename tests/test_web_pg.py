@@ -1,4 +1,4 @@
-"""The web UI and JSON API against PostgreSQL: the tests of ``test_web`` collected a second time
+"""The web UI and JSON API against PostgreSQL: the tests of ``test_web`` and ``test_web_paging`` collected a second time
 with the database in a fresh PostgreSQL schema (full-text search through the tsvector column and
 its GIN index instead of FTS5), plus checks that both backends answer the same searches with the
 same statements in the same order, that the search uses the GIN index, and that the web's
@@ -20,8 +20,10 @@ with warnings.catch_warnings():
 
 import pg_support  # noqa: E402
 import test_web  # noqa: E402
+import test_web_paging  # noqa: E402
 
-# Every page, JSON twin, filter and safety test of test_web, on PostgreSQL. Left out: the ones
+# Every page, JSON twin, filter and safety test of test_web and the search at size of
+# test_web_paging, on PostgreSQL. Left out: the ones
 # about SQLite files and process start-up (missing database file, spaCy never imported, the serve
 # command), which do not depend on the backend.
 WEB_TESTS = [
@@ -32,11 +34,12 @@ WEB_TESTS = [
     "test_bad_values_are_400_with_a_message", "test_unknown_ids_are_404",
     "test_no_request_path_reaches_the_filesystem_outside_static",
     "test_security_headers_and_read_only",
-    "test_search_pages_follow_one_order_and_counts_cap", "test_relevance_pages_are_ranked_and_disjoint",
 ]
-for _name in WEB_TESTS:
-    globals()[_name.replace("test_", "test_pg_web_", 1)] = getattr(test_web, _name)
-del _name
+PAGING_TESTS = ["test_search_pages_follow_one_order_and_counts_cap", "test_relevance_pages_are_ranked_and_disjoint"]
+for _module, _names in ((test_web, WEB_TESTS), (test_web_paging, PAGING_TESTS)):
+    for _name in _names:
+        globals()[_name.replace("test_", "test_pg_web_", 1)] = getattr(_module, _name)
+del _module, _names, _name
 
 # Other reports of an utterance: on PostgreSQL the candidates come from the tsvector (a phrase query),
 # so the upper-cased report in the other document is found as on SQLite.
@@ -79,7 +82,7 @@ def many_client(pg_dsn):
 
     name, url = pg_support.new_schema(pg_dsn, "many")
     try:
-        with TestClient(create_app(test_web.fill_many(url))) as c:
+        with TestClient(create_app(test_web_paging.fill_many(url))) as c:
             yield c
     finally:
         pg_support.drop_schema(pg_dsn, name)
