@@ -1,54 +1,28 @@
 """Issue 6 in the product: linking at write time in the store, near-duplicate documents, clusters
-table, incremental and order-independent linking, `saidwhat link/cluster/clusters/timeline` and
-`saidwhat eval links` on a corpus built from the demo articles, reports written for the project
-(tests/data/links) and variations of the real seed articles made at test time."""
+table, incremental and order-independent linking, several blocking keys per statement and the
+schema upgrades, on a corpus built from the demo articles, reports written for the project
+(tests/data/links) and variations of the real seed articles made at test time. The commands and
+the web's cluster page: test_link_cli.py."""
 from __future__ import annotations
 
 import json
 import random
 import re
-from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 pytest.importorskip("datasketch")
 
-from saidwhat.cli import app  # noqa: E402
-from saidwhat.config import Settings  # noqa: E402
+from link_support import GOLD, MARSH, docs_of, run_corpus  # noqa: E402
 from saidwhat.link.evaluate import evaluate_store, load_gold, pairwise_scores  # noqa: E402
-from saidwhat.models import Document, DocResult, Statement  # noqa: E402
+from saidwhat.models import DocResult, Statement  # noqa: E402
 from saidwhat.store import Store  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "data" / "samples"
-LINKS = ROOT / "tests" / "data" / "links"
-GOLD = LINKS / "gold.jsonl"
-EN = [SAMPLES / "01_moscow_transit_routes.txt", SAMPLES / "04_state_department_briefing.txt",
-      LINKS / "courier_partial.jsonl", LINKS / "monitor_indirect.jsonl", LINKS / "bulletin_aid.jsonl"]
-FOREIGN = [LINKS / "vestnik_ru.jsonl", LINKS / "gazette_fr.jsonl"]  # the rule-based extractor's
-MARSH = dict(speaker="Daniel Marsh", actor_id="person:daniel-marsh", actor_type="person", country="USA",
-             sector="MFA", date="2024-02-08", date_basis="weekday")
-
-
-def _docs(paths, languages=("en",)) -> list[Document]:
-    from saidwhat.ingest import iter_sources
-
-    return [d for d in iter_sources([str(p) for p in paths], Settings().with_(languages=languages))
-            if isinstance(d, Document)]
 
 
 @pytest.fixture(scope="module")
 def corpus() -> list[DocResult]:
-    """The English, Russian and French reports through the real pipeline (spaCy for English, the
-    rule-based extractor of saidwhat.nlp.foreign for the others)."""
-    from saidwhat.pipeline import process
-
-    docs = _docs(EN + FOREIGN, languages=("en", "ru", "fr"))
-    assert sorted(d.language for d in docs) == ["en"] * 5 + ["fr", "ru"]
-    results = list(process(docs))
-    assert all(r.error is None for r in results)
-    return results
+    """The English, Russian and French reports through the real pipeline (link_support.run_corpus)."""
+    return run_corpus()
 
 
 @pytest.fixture(scope="module")
@@ -67,14 +41,14 @@ def seed_corpus(shared, tmp_path_factory) -> tuple[list[DocResult], dict[str, st
             + "\n\nFollow the Regional Wire Desk for more news. All rights reserved.",
             "date": "2022-12-16", "outlet": "Regional Wire"}
     (tmp / "wire_copy.jsonl").write_text(json.dumps(copy, ensure_ascii=False) + "\n", encoding="utf-8")
-    original = list(process(_docs([src])))
+    original = list(process(docs_of([src])))
     first = next(s for s in original[0].statements if s.kind == "direct" and len(s.quote.split()) > 12)
     fragment = " ".join(first.quote.split()[:9]).rstrip(",.;:")
     report = {"text": f"Maria Zakharova, the Russian foreign ministry spokeswoman, said on Thursday that "
                       f"“{fragment}”, according to remarks carried by several agencies.",
               "date": "2022-12-17", "outlet": "Partial Report"}
     (tmp / "partial.jsonl").write_text(json.dumps(report, ensure_ascii=False) + "\n", encoding="utf-8")
-    results = original + list(process(_docs([tmp / "wire_copy.jsonl", tmp / "partial.jsonl"])))
+    results = original + list(process(docs_of([tmp / "wire_copy.jsonl", tmp / "partial.jsonl"])))
     norm = lambda q: " ".join(re.findall(r"\w+", q.lower()))  # noqa: E731
     label = {norm(s.quote): f"g{i}" for i, s in enumerate(original[0].statements)}
     gold = {}
@@ -274,61 +248,6 @@ def test_upgrade_from_0003_links_existing_rows(corpus, tmp_path):
         assert s.search("transport links")  # the FTS index survived both ways
 
 
-# --- CLI -----------------------------------------------------------------------------------------
-
-@pytest.fixture()
-def cli_db(corpus, tmp_path) -> str:
-    path = str(tmp_path / "cli.db")
-    with Store(path) as s:
-        s.add_results(corpus)
-    return path
-
-
-def test_cli_timeline_cluster_clusters_link(cli_db):
-    runner = CliRunner()
-    res = runner.invoke(app, ["timeline", "Marsh", "--db", cli_db, "--json"])
-    assert res.exit_code == 0, res.output
-    rows = json.loads(res.stdout)
-    aid = [r for r in rows if "5 million" in (r["canonical_text"] or "")]
-    assert len(aid) == 1 and aid[0]["n_reports"] == 4 and aid[0]["date"] == "2024-02-08"
-    assert len({r["id"] for r in rows}) == len(rows)  # one line per utterance
-    res = runner.invoke(app, ["timeline", "Marsh", "--db", cli_db, "--since", "2024-02-08",
-                              "--until", "2024-02-08"], env={"COLUMNS": "250"})
-    line = next(x for x in res.stdout.splitlines() if "5 million" in x)
-    assert line.startswith("2024-02-08") and "4 reports" in line
-    res = runner.invoke(app, ["cluster", aid[0]["id"], "--db", cli_db, "--json"])
-    data = json.loads(res.stdout)
-    assert [r["first"] for r in data["reports"]] == [True, False, False, False]
-    assert {r["language"] for r in data["reports"]} == {"en", "ru", "fr"}
-    res = runner.invoke(app, ["cluster", data["reports"][2]["id"], "--db", cli_db],
-                        env={"COLUMNS": "200"})
-    assert res.exit_code == 0 and "first" in res.stdout and "Gazette du Caucase" in res.stdout
-    assert runner.invoke(app, ["cluster", "nope", "--db", cli_db]).exit_code == 1
-    res = runner.invoke(app, ["clusters", "--db", cli_db, "--json", "--min-reports", "3"])
-    multi = json.loads(res.stdout)
-    assert all(r["n_reports"] >= 3 for r in multi) and len(multi) >= 2
-    assert aid[0]["id"] in {r["id"] for r in multi}
-    res = runner.invoke(app, ["link", "--rebuild", "--db", cli_db, "--json"])
-    assert res.exit_code == 0 and json.loads(res.stdout)["pending"] == 0
-
-
-def test_cli_eval_links(cli_db):
-    runner = CliRunner()
-    res = runner.invoke(app, ["eval", "links", str(GOLD), "--db", cli_db, "--json"])
-    assert res.exit_code == 0, res.output
-    scores = json.loads(res.stdout)
-    assert scores["n"] == 25 and scores["precision"] >= 0.9 and scores["unmatched"] == 0
-    # no database: the gold's documents are ingested (English through spaCy, the Russian and French
-    # ones through the rule-based extractor) and linked as ingest links them
-    res = runner.invoke(app, ["eval", "links", str(GOLD), "--docs", str(LINKS), "--docs", str(SAMPLES)])
-    assert res.exit_code == 0, res.output
-    m = re.search(r"precision (\d\.\d+)\s+recall (\d\.\d+)\s+F1 (\d\.\d+)", res.stdout)
-    assert m and float(m.group(1)) >= 0.95 and float(m.group(3)) >= 0.95, res.stdout
-    assert "0 unmatched" in res.stdout
-    res = runner.invoke(app, ["eval", "links", str(GOLD), "--docs", str(SAMPLES)])
-    assert res.exit_code == 1 and "not found" in res.output
-
-
 # --- several blocking keys per statement ---------------------------------------------------------
 
 def _blocks(store: Store) -> dict[str, set]:
@@ -380,35 +299,3 @@ def test_upgrade_from_0004_refiles_and_relinks(corpus, tmp_path):
         s.link()
         assert _assignments(s) == linked
         assert max(len(k) for k in _blocks(s).values()) == 3
-
-
-def test_links_folder_holds_only_the_corpus(tmp_path):
-    """The whole folder can be ingested: the only documents are the reports (no README turning
-    into a statement); gold.jsonl's lines are not articles and store nothing."""
-    from saidwhat.pipeline import ingest
-
-    with Store(str(tmp_path / "folder.db")) as store:
-        report = ingest([str(LINKS)], store, Settings())
-        docs = {s["doc"] for s in store.iter_statements()}
-    corpus = {p.name for p in LINKS.iterdir() if p.name != "gold.jsonl"}
-    assert report.stored == len(corpus) == 5 and docs == corpus
-    assert report.languages == {"en": 3, "fr": 1, "ru": 1}
-
-
-def test_web_cluster_page_shows_the_utterance(cli_db):
-    """The web's cluster page (and its JSON twin) heads the reports with the cluster's canonical text,
-    date, report and outlet counts and first outlet, from the clusters table."""
-    from fastapi.testclient import TestClient
-
-    from saidwhat.web import create_app
-
-    with Store(cli_db) as s:
-        transport = next(c for c in s.clusters(min_reports=2)
-                         if (c["canonical_text"] or "").startswith("We proceed from the fact"))
-    client = TestClient(create_app(cli_db))
-    data = client.get(f"/api/clusters/{transport['id']}").json()
-    assert data["basis"] == "cluster" and data["n_reports"] == 3 and data["n_outlets"] == 2
-    assert data["statements"][0]["first_report"] and data["first"] == transport["id"]
-    html = client.get(f"/clusters/{transport['id']}").text
-    assert '<blockquote class="canonical">We proceed from the fact' in html
-    assert "3 reports in 2 outlets" in html and html.count('class="report') == 3
