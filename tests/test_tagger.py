@@ -114,6 +114,29 @@ def test_adapted_frozen_layers_train_and_load_as_trained(tmp_path):
     assert np.allclose(want, got, atol=5e-3)
 
 
+def test_bfloat16_training_pass_scores_as_float32():
+    """train_tagger --bf16: the forward pass under bfloat16 autocast (MPNet's relative position scores and
+    the padding mask included) gives the float32 scores to within bfloat16's precision."""
+    torch = pytest.importorskip("torch")
+    from saidwhat.nlp.bases import BASES
+    from saidwhat.nlp.train_tagger import build_model, load_base
+    base = BASES["mpnet"]
+    if not base.available():
+        pytest.skip("the MPNet base is not installed")
+    torch.manual_seed(0)
+    model = build_model(torch, base, frozen=6, adapt=2)
+    load_base(torch, model, base)
+    model.eval()
+    ids = torch.tensor([[base.cls, 2040, 2056, 2000, 1996, 3712, 2006, base.sep, base.pad]])
+    attn = torch.tensor([[1] * 8 + [0]])
+    with torch.no_grad():
+        want = model(ids, attn)
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            got = model(ids, attn).float()
+    assert got.dtype == torch.float32 and torch.isfinite(got).all()
+    assert (got - want)[0, :8].abs().max() < 0.05 * want[0, :8].abs().max() + 0.05
+
+
 def test_spans_of_splits_at_every_begin_tag():
     offsets = [(0, 2), (3, 5), (6, 8), (9, 11)]
     b, i = TAGS.index("B-C"), TAGS.index("I-C")

@@ -12,7 +12,8 @@ MPNet layer at rank 8), which the file holds and tagger.py adds to the base's ma
 Everything else (the layers above, a 7-way BIO head over source / cue / content, parse features fed to
 the first trained layer) is trained and written to ``--out`` as float16 (``--int8``: int8 matrices,
 half the size: MiniLM 11 MB, MPNet's top six layers 43 MB). ``--crf`` adds a linear-chain CRF's loss
-over learned tag-to-tag scores, which the tagger's Viterbi decoding then uses. Needs PyTorch (``pip
+over learned tag-to-tag scores, which the tagger's Viterbi decoding then uses. ``--bf16`` runs the
+encoder in bfloat16 (autocast; faster where the CPU has bfloat16 instructions). Needs PyTorch (``pip
 install -e '.[train]'``); running the tagger does not (tagger.py is numpy). Never run in CI: on 2 cores
 an epoch takes about 8 minutes (MiniLM) or 30 minutes (MPNet, six layers frozen).
 """
@@ -252,6 +253,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="keep the embeddings and this many bottom layers as pretrained (not written to --out)")
     ap.add_argument("--adapt", type=int, default=0,
                     help="with --freeze: train updates of this rank to the frozen layers' matrices (0: none)")
+    ap.add_argument("--bf16", action="store_true",
+                    help="run the encoder's forward and backward passes in bfloat16 (torch.autocast; the weights, "
+                         "optimizer and CRF loss stay float32): on a 2-core AVX512-BF16 CPU, matrix products "
+                         "2.7x and MPNet's training steps 1.4x faster")
     ap.add_argument("--split-seed", type=int, default=0,
                     help="seed of the held-out split alone (default 0, train_cues' split), so runs of other "
                          "--seed values are scored on the same held-out articles")
@@ -316,7 +321,9 @@ def main(argv: list[str] | None = None) -> int:
         items = [w for i in train for w in windows(enc[i][0], enc[i][1], rng.randrange(254), enc[i][2], base)]
         for batch in batches(items, args.batch, rng):
             ids, attn, lab, feats = to_tensors(torch, batch, base.pad)
-            scores = model(ids, attn, feats)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
+                scores = model(ids, attn, feats)
+            scores = scores.float()
             loss = torch.nn.functional.cross_entropy(scores.reshape(-1, len(TAGS)), lab.reshape(-1))
             if args.crf:  # per piece, as the cross-entropy is
                 loss = loss + crf_nll(torch, scores, lab, model.crf["trans"]) / max(int((lab >= 0).sum()), 1)
