@@ -22,6 +22,14 @@ def nlp():
 
 
 @pytest.fixture(scope="session")
+def link_corpus():
+    """The linking corpus through the real pipeline, once for test_link_store and test_link_cli
+    (link_support.run_corpus)."""
+    from link_support import run_corpus
+    return run_corpus()
+
+
+@pytest.fixture(scope="session")
 def extract(nlp):
     """extract(text, published) -> list of statement records."""
     from saidwhat.api import extract as _extract

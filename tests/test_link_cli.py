@@ -1,5 +1,5 @@
 """Issue 6 through the commands: `saidwhat link/cluster/clusters/timeline` and `saidwhat eval links`
-on the linking corpus (link_support.run_corpus: the demo articles, the reports written for the
+on the linking corpus (conftest's link_corpus: the demo articles, the reports written for the
 project in tests/data/links and the Russian and French ones), ingesting that folder whole, and the
 web's cluster page."""
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 pytest.importorskip("datasketch")
 
-from link_support import GOLD, LINKS, SAMPLES, run_corpus  # noqa: E402
+from link_support import GOLD, LINKS, SAMPLES  # noqa: E402
 from saidwhat.cli import app  # noqa: E402
 from saidwhat.config import Settings  # noqa: E402
 from saidwhat.models import DocResult  # noqa: E402
@@ -20,8 +20,8 @@ from saidwhat.store import Store  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def corpus() -> list[DocResult]:
-    return run_corpus()
+def corpus(link_corpus) -> list[DocResult]:
+    return link_corpus
 
 
 @pytest.fixture()

@@ -13,16 +13,16 @@ import pytest
 
 pytest.importorskip("datasketch")
 
-from link_support import GOLD, MARSH, docs_of, run_corpus  # noqa: E402
+from link_support import GOLD, MARSH, docs_of  # noqa: E402
 from saidwhat.link.evaluate import evaluate_store, load_gold, pairwise_scores  # noqa: E402
 from saidwhat.models import DocResult, Statement  # noqa: E402
 from saidwhat.store import Store  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def corpus() -> list[DocResult]:
-    """The English, Russian and French reports through the real pipeline (link_support.run_corpus)."""
-    return run_corpus()
+def corpus(link_corpus) -> list[DocResult]:
+    """The English, Russian and French reports through the real pipeline (conftest's link_corpus)."""
+    return link_corpus
 
 
 @pytest.fixture(scope="module")
