@@ -1,7 +1,7 @@
-"""The web UI and JSON API against PostgreSQL: the tests of ``test_web`` and ``test_web_paging`` collected a second time
-with the database in a fresh PostgreSQL schema (full-text search through the tsvector column and
-its GIN index instead of FTS5), plus checks that both backends answer the same searches with the
-same statements in the same order, that the search uses the GIN index, and that the web's
+"""The web UI and JSON API against PostgreSQL: the tests of ``test_web`` and ``test_web_paging`` collected
+a second time with the database in a fresh PostgreSQL schema (full-text search through the tsvector
+column and its GIN index instead of FTS5), plus checks that both backends answer the same searches with
+the same statements in the same order, that the search uses the GIN index, and that the web's
 PostgreSQL connections are read-only.
 
 The server comes from ``tests/pg_support.py`` (``$SAIDWHAT_TEST_PG``, else the local Debian
@@ -23,9 +23,8 @@ import test_web  # noqa: E402
 import test_web_paging  # noqa: E402
 
 # Every page, JSON twin, filter and safety test of test_web and the search at size of
-# test_web_paging, on PostgreSQL. Left out: the ones
-# about SQLite files and process start-up (missing database file, spaCy never imported, the serve
-# command), which do not depend on the backend.
+# test_web_paging, on PostgreSQL. Left out: the ones about SQLite files and process start-up
+# (missing database file, spaCy never imported, the serve command), which do not depend on the backend.
 WEB_TESTS = [
     "test_home_has_figures_latest_and_top_actors", "test_search_words_filters_and_pagination",
     "test_actor_profile_aliases_and_weekly_chart", "test_document_has_every_statement_highlighted",
@@ -35,7 +34,8 @@ WEB_TESTS = [
     "test_no_request_path_reaches_the_filesystem_outside_static",
     "test_security_headers_and_read_only",
 ]
-PAGING_TESTS = ["test_search_pages_follow_one_order_and_counts_cap", "test_relevance_pages_are_ranked_and_disjoint"]
+PAGING_TESTS = ["test_search_pages_follow_one_order_and_counts_cap",
+                "test_relevance_pages_are_ranked_and_disjoint"]
 for _module, _names in ((test_web, WEB_TESTS), (test_web_paging, PAGING_TESTS)):
     for _name in _names:
         globals()[_name.replace("test_", "test_pg_web_", 1)] = getattr(_module, _name)
