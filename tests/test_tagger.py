@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from saidwhat.config import Settings
-from saidwhat.nlp.tagdecode import TAGS, group, spans_of, viterbi
+from saidwhat.nlp.tagdecode import TAGS, group, run_probabilities, spans_of, viterbi
 from saidwhat.nlp.tagger import PACKAGED, WINDOW, available, doc_labels, load_tagger, load_tokenizer, weights_path
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "polnear" / "dev.jsonl"
@@ -233,6 +233,25 @@ def test_labels_mark_pieces_and_continuations():
 needs_tagger = pytest.mark.skipif(not available(weights_path()), reason="tagger weights or their base missing")
 
 
+def test_run_probabilities_sum_the_sequences_that_hold_each_content_run_exactly():
+    rng = np.random.RandomState(2)
+    b_c, i_c = TAGS.index("B-C"), TAGS.index("I-C")
+    for learned in (None, rng.normal(0, 1, size=(len(TAGS), len(TAGS)))):
+        logp = np.log(rng.dirichlet(np.ones(len(TAGS)) * 0.5, size=5))
+        trans = np.zeros((len(TAGS), len(TAGS))) if learned is None else learned
+        weight = {seq: np.exp(sum(logp[i, t] for i, t in enumerate(seq)) + sum(trans[a, b] for a, b in zip(seq, seq[1:])))
+                  for seq in _allowed_sequences(5)}
+        total = sum(weight.values())
+        # runs of one piece, of several, at the start and at the end of the text
+        for tags in ([b_c, i_c, 0, b_c, 0], [0, b_c, b_c, i_c, i_c], [3, 4, b_c, 5, b_c]):
+            runs = [(i, j) for i in range(5) for j in range(i, 5)
+                    if tags[i] == b_c and all(t == i_c for t in tags[i + 1:j + 1]) and (j == 4 or tags[j + 1] != i_c)]
+            want = [sum(w for seq, w in weight.items() if seq[i] == b_c and all(t == i_c for t in seq[i + 1:j + 1])
+                        and (j == 4 or seq[j + 1] != i_c)) / total for i, j in runs]
+            assert run_probabilities(logp, learned, tags) == pytest.approx(want)
+    assert run_probabilities(np.zeros((3, len(TAGS))), None, [0, 0, 0]) == []
+
+
 @pytest.mark.parametrize("base", sorted(PACKAGED))
 def test_shipped_tagger_finds_speech_and_belief(nlp, base, monkeypatch):
     if not available(PACKAGED[base]):
@@ -248,6 +267,8 @@ def test_shipped_tagger_finds_speech_and_belief(nlp, base, monkeypatch):
     assert any(c == ["that the tax plan would pass this spring"] and q.startswith("said") and s == "The senator"
                for c, q, s in recs), recs
     assert any(c == ["the economy is getting worse"] and s == "Many voters" for c, _, s in recs)
+    # each attribution says how likely its content is to be exactly right; these clear ones are
+    assert all(0.5 < r["confidence"] <= 1.0 for r in tagger.attributions(text, nlp(text)))
 
 
 @needs_tagger
@@ -271,6 +292,11 @@ def test_attributions_scope_uses_the_tagger_and_can_do_without(nlp):
     r = next(r for r in tagged if "the tax plan will pass" in r["quote"])
     assert r["speaker_mention"] == "The governor" and r["cue_text"] == "believes" and r["cue"] == "believe"
     assert any("the tax plan will pass" in r["quote"] for r in rules)
+    # the statement's confidence is the tagger's (not the rules' fixed figure for how it was found),
+    # less 0.1 for a speaker known only as "the ..."
+    tagger = load_tagger()
+    rec = next(x for x in tagger.attributions(text, nlp(text)) if "the tax plan" in text[slice(*x["content"][0])])
+    assert r["confidence"] == round(max(0.05, min(0.99, rec["confidence"] - 0.1)), 2)
 
 
 @needs_tagger

@@ -32,6 +32,8 @@ class Candidate:
     # the mention as written when the speaker fields hold what it stands for: a relative "who" or
     # "which" (PolNeAR's source) whose antecedent names the speaker; (start, end)
     written: tuple[int, int] | None = None
+    # the attribution tagger's probability that the content span is exactly right (tagger.py)
+    span_confidence: float | None = None
 
 
 @dataclass

@@ -40,6 +40,54 @@ def viterbi(logp: np.ndarray, learned: np.ndarray | None = None) -> list[int]:
     return out[::-1]
 
 
+def _logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
+    m = x.max(axis, keepdims=True)
+    return (m + np.log(np.exp(x - m).sum(axis, keepdims=True))).squeeze(axis)
+
+
+def run_probabilities(logp: np.ndarray, learned: np.ndarray | None, tags: list[int]) -> list[float]:
+    """For each content run of ``tags`` (B-C then I-C pieces), the probability under the tagger's
+    linear-chain model (``logp`` plus the BIO constraints and ``learned`` transitions) that a content
+    run starts and ends exactly there, whatever the other pieces are: forward-backward sums over all
+    sequences with B-C at its first piece, I-C through its last and no I-C after. On PolNeAR dev the
+    accurate tagger's figure is close to how often such a span matches the gold exactly."""
+    n, k = logp.shape
+    b_c, i_c = TAGS.index("B-C"), TAGS.index("I-C")
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < n:
+        if tags[i] == b_c:
+            j = i
+            while j + 1 < n and tags[j + 1] == i_c:
+                j += 1
+            runs.append((i, j))
+            i = j + 1
+        else:
+            i += 1
+    if not runs:
+        return []
+    lp = logp.astype(np.float64)
+    trans = FORBIDDEN.astype(np.float64) + (0.0 if learned is None else learned)
+    fwd = np.empty((n, k))
+    bwd = np.zeros((n, k))
+    fwd[0] = np.where(START_OK, lp[0], -1e9)
+    for t in range(1, n):
+        fwd[t] = _logsumexp(fwd[t - 1][:, None] + trans, 0) + lp[t]
+    for t in range(n - 2, -1, -1):
+        bwd[t] = _logsumexp(trans + (lp[t + 1] + bwd[t + 1])[None, :], 1)
+    total = _logsumexp(fwd[-1], 0)
+    not_inside = np.arange(k) != i_c
+    out = []
+    for i, j in runs:
+        s = (_logsumexp(fwd[i - 1] + trans[:, b_c], 0) if i else 0.0) + lp[i, b_c]
+        if j > i:
+            s += trans[b_c, i_c] + (j - i - 1) * trans[i_c, i_c] + lp[i + 1:j + 1, i_c].sum()
+        if j < n - 1:  # the next piece is anything but I-C
+            s += _logsumexp((trans[b_c if j == i else i_c] + lp[j + 1] + bwd[j + 1])[not_inside], 0)
+        out.append(float(np.exp(min(s - total, 0.0))))
+    return out
+
+
 def spans_of(tags, offsets) -> list[tuple[str, int, int]]:
     """(role, start, end) runs of B-/I- tags, in text order; role is C, S or Q."""
     out: list[list] = []

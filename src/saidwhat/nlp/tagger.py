@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .bases import BASES, Base, relative_buckets
-from .tagdecode import TAGS, WORD, group, spans_of, viterbi
+from .tagdecode import TAGS, WORD, group, run_probabilities, spans_of, viterbi
 
 ROLES = {"content": 1, "source": 3, "cue": 5}
 WINDOW = 254  # word pieces per window, [CLS] and [SEP] aside
@@ -330,13 +330,22 @@ class AttributionTagger:
         return bool(self.enc.feats)
 
     def attributions(self, text: str, doc=None) -> list[dict]:
-        """Attributions of ``text``; ``doc``: its spaCy parse, when the model reads parse features."""
+        """Attributions of ``text`` (tagdecode.group's records, with ``confidence``: the probability
+        that the content is exactly right, all its pieces); ``doc``: its spaCy parse, when the model
+        reads parse features."""
         if self.needs_parse and doc is None:
             raise ValueError("these tagger weights read parse features: pass the text's spaCy parse as doc")
         e = self.tok.encode(text, add_special_tokens=False)
         feats = parse_features(doc, e.offsets, self.enc.vocab) if self.needs_parse else None
-        tags = viterbi(self.log_probs(e.ids, feats), self.enc.trans)
-        return group(text, spans_of(tags, e.offsets))
+        logp = self.log_probs(e.ids, feats)
+        tags = viterbi(logp, self.enc.trans)
+        items = spans_of(tags, e.offsets)
+        runs = iter(run_probabilities(logp, self.enc.trans, tags))
+        prob = {(s, e): next(runs) for role, s, e in items if role == "C"}
+        out = group(text, items)
+        for rec in out:  # the chance that its content is exactly right (every piece of it)
+            rec["confidence"] = float(np.prod([prob[piece] for piece in rec["content"]]))
+        return out
 
 
 def weights_path(base: str | None = None) -> Path:

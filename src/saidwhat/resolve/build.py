@@ -51,7 +51,7 @@ def build_statements(cands: list[Candidate], mentions: list[Mention], document: 
         if own is not None:
             s.date, s.date_basis = own[0].isoformat(), own[1]
         s.targets, s.target_actors = targets(c, text, s.country, index)
-        conf = HOW_CONFIDENCE.get(c.how, 0.6)
+        conf = c.span_confidence if c.span_confidence is not None else HOW_CONFIDENCE.get(c.how, 0.6)
         if c.speaker_label == "PRON" or (c.speaker_text or "").lower().startswith("the "):
             conf -= 0.1
         if actor is None:
