@@ -300,6 +300,24 @@ def test_attributions_scope_uses_the_tagger_and_can_do_without(nlp):
 
 
 @needs_tagger
+def test_min_confidence_leaves_out_the_less_certain_attributions(monkeypatch):
+    from saidwhat.api import extract
+    text = ("The governor believes the tax plan will pass this spring. Critics have questioned whether the "
+            "plan, which some economists call risky, can survive a long fight in the legislature.\n")
+    every = extract(text, settings=Settings(scope="attributions"))
+    assert every
+    least = min(r["confidence"] for r in every)
+    kept = extract(text, settings=Settings(scope="attributions", tagger_min_confidence=min(1.0, least + 0.2)))
+    assert len(kept) < len(every) and all(r["confidence"] >= least for r in kept)
+    assert extract(text, settings=Settings(scope="attributions", tagger_min_confidence=0.0)) == every
+    monkeypatch.setenv("SAIDWHAT_TAGGER_MIN_CONFIDENCE", "0.4")
+    assert Settings().tagger_min_confidence == 0.4
+    monkeypatch.setenv("SAIDWHAT_TAGGER_MIN_CONFIDENCE", "high")
+    with pytest.raises(ValueError, match="SAIDWHAT_TAGGER_MIN_CONFIDENCE must be a number from 0 to 1"):
+        Settings()
+
+
+@needs_tagger
 def test_a_relative_who_speaks_for_its_antecedent(nlp):
     from saidwhat.api import extract
     text = ("The call was made by Environment Ministry spokesperson Lena Varga, who also told reporters on Tuesday "

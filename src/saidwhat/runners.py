@@ -77,7 +77,7 @@ def ingest(paths: Iterable[str], store, settings: Settings | None = None, *,
 def worker_nlp(settings: Settings):
     """The spaCy pipeline of this worker process for ``settings.model`` (loaded on first use;
     normally already loaded by the plugin when the worker joined)."""
-    key = f"{settings.model}:{settings.scope}:{settings.tagger}:{settings.tagger_base}"
+    key = f"{settings.model}:{settings.scope}:{settings.tagger}:{settings.tagger_base}:{settings.tagger_min_confidence}"
     nlp = _NLP.get(key)
     if nlp is None:
         from .pipeline import load_nlp

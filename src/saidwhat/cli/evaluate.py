@@ -102,6 +102,10 @@ def polnear(
     tagger_base: Annotated[Optional[str], typer.Option(
         "--tagger-base", help="Which packaged tagger: mpnet (accurate; the default when its base is "
                               "installed) or minilm (fast); SAIDWHAT_TAGGER_BASE.")] = None,
+    min_confidence: Annotated[Optional[float], typer.Option(
+        "--min-confidence", min=0.0, max=1.0,
+        help="Leave out the tagger's attributions whose content it gives less than this chance of "
+             "being exactly right (default 0: none); SAIDWHAT_TAGGER_MIN_CONFIDENCE.")] = None,
 ) -> None:
     """Extract PolNeAR documents; score content, source and cue (shared/eval/polnear_score.py)."""
     from ..eval.polnear import evaluate_polnear, format_polnear
@@ -111,7 +115,8 @@ def polnear(
     if tagger_base is not None and tagger_base.lower() not in ("mpnet", "minilm"):
         raise typer.BadParameter("--tagger-base must be 'mpnet' or 'minilm'")
     try:
-        settings = Settings().with_(scope=scope, tagger=tagger, tagger_base=tagger_base and tagger_base.lower())
+        settings = Settings().with_(scope=scope, tagger=tagger, tagger_base=tagger_base and tagger_base.lower(),
+                                    tagger_min_confidence=min_confidence)
         result = evaluate_polnear(file, settings, max_docs=docs,
                                   pred_out=pred_out, heldout=heldout)
     except Exception as exc:  # unreadable file, a record without text, no model ...

@@ -113,10 +113,11 @@ class AttributionFinder:
     chooser (spans.py) picks each cue's content, or rejects the cue; ``spans=False`` (or its weights
     missing) keeps the rules' frames instead. Above both, in that scope, the attribution tagger
     (tagger.py, a fine-tuned MPNet or MiniLM encoder) gives every source, cue and content when it
-    is installed and ``tagger`` is on; the parse then only serves speaker resolution."""
+    is installed and ``tagger`` is on; the parse then only serves speaker resolution. It leaves out
+    the attributions whose content it gives less than ``min_confidence`` of being exactly right."""
 
     def __init__(self, nlp: Language, name: str, scope: str = "statements", spans: bool = True,
-                 tagger: bool = True, tagger_base: str = ""):
+                 tagger: bool = True, tagger_base: str = "", min_confidence: float = 0.0):
         if scope not in ("statements", "attributions"):
             raise ValueError(f"saidwhat_attribution: scope must be 'statements' or 'attributions', not {scope!r}")
         self.name = name
@@ -125,6 +126,7 @@ class AttributionFinder:
         self.span_model = None
         self.span_cues = None
         self.tagger = None
+        self.min_confidence = min_confidence
         if scope == "attributions":
             if tagger:
                 from .tagger import load_tagger
@@ -153,7 +155,7 @@ class AttributionFinder:
         att = Attributor(doc, cue_model=self.cue_model)
         if self.tagger is not None:
             from .tagged import tagged_candidates, with_rule_speakers
-            cands = tagged_candidates(att, self.tagger)
+            cands = tagged_candidates(att, self.tagger, self.min_confidence)
             if self.span_model is not None and any(c.speaker_text is None for c in cands):
                 from .spans import span_candidates  # only for the speakers the tagger left out
                 cands = with_rule_speakers(cands, span_candidates(att, self.span_model, self.span_cues or self.cue_model),
@@ -175,9 +177,10 @@ class AttributionFinder:
 
 
 @Language.factory("saidwhat_attribution", default_config={"scope": "statements", "spans": True, "tagger": True,
-                                                          "tagger_base": ""})
-def make_attribution(nlp: Language, name: str, scope: str, spans: bool, tagger: bool, tagger_base: str):
-    return AttributionFinder(nlp, name, scope, spans, tagger, tagger_base)
+                                                          "tagger_base": "", "min_confidence": 0.0})
+def make_attribution(nlp: Language, name: str, scope: str, spans: bool, tagger: bool, tagger_base: str,
+                     min_confidence: float):
+    return AttributionFinder(nlp, name, scope, spans, tagger, tagger_base, min_confidence)
 
 
 def _dedupe(cands):

@@ -12,7 +12,7 @@ SAIDWHAT_PIPES = ("saidwhat_quotes", "saidwhat_gazetteer", "saidwhat_attribution
 
 
 def add_components(nlp: Language, scope: str = "statements", tagger: bool = True,
-                   tagger_base: str = "") -> Language:
+                   tagger_base: str = "", min_confidence: float = 0.0) -> Language:
     """Add saidwhat's components to any English pipeline with a parser and NER."""
     if "saidwhat_quotes" not in nlp.pipe_names:
         nlp.add_pipe("saidwhat_quotes", before="parser" if "parser" in nlp.pipe_names else None)
@@ -20,12 +20,14 @@ def add_components(nlp: Language, scope: str = "statements", tagger: bool = True
         nlp.add_pipe("saidwhat_gazetteer", after="ner" if "ner" in nlp.pipe_names else None)
     if "saidwhat_attribution" not in nlp.pipe_names:
         nlp.add_pipe("saidwhat_attribution", last=True, config={"scope": scope, "tagger": tagger,
-                                                                      "tagger_base": tagger_base})
+                                                                      "tagger_base": tagger_base,
+                                                                      "min_confidence": min_confidence})
     return nlp
 
 
 @lru_cache(maxsize=4)
-def load(model: str, scope: str = "statements", tagger: bool = True, tagger_base: str = "") -> Language:
+def load(model: str, scope: str = "statements", tagger: bool = True, tagger_base: str = "",
+         min_confidence: float = 0.0) -> Language:
     """The model with saidwhat's components, loaded once per process (and so once per worker)."""
     try:
         nlp = spacy.load(model)
@@ -34,4 +36,4 @@ def load(model: str, scope: str = "statements", tagger: bool = True, tagger_base
             f"spaCy model {model!r} is not installed. Install it (make install does) or set "
             f"SAIDWHAT_MODEL to an installed English model.") from exc
     nlp.max_length = max(nlp.max_length, 2_000_000)
-    return add_components(nlp, scope, tagger, tagger_base)
+    return add_components(nlp, scope, tagger, tagger_base, min_confidence)

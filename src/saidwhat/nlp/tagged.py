@@ -48,10 +48,14 @@ def _antecedent(att, src):
     return subj if subj is not None and subj.i != src[0].i else None
 
 
-def tagged_candidates(att, tagger) -> list[Candidate]:
+def tagged_candidates(att, tagger, min_confidence: float = 0.0) -> list[Candidate]:
+    """Candidates of the tagger's attributions, but those whose content it gives less than
+    ``min_confidence`` of being exactly right."""
     doc, text = att.doc, att.text
     out: list[Candidate] = []
     for rec in tagger.attributions(text, doc):
+        if rec["confidence"] < min_confidence:
+            continue
         cue_tok = cue_span = None
         if rec["cue"]:
             cue_span = doc.char_span(*rec["cue"], alignment_mode="expand")
