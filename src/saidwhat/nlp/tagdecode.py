@@ -53,17 +53,8 @@ def run_probabilities(logp: np.ndarray, learned: np.ndarray | None, tags: list[i
     accurate tagger's figure is close to how often such a span matches the gold exactly."""
     n, k = logp.shape
     b_c, i_c = TAGS.index("B-C"), TAGS.index("I-C")
-    runs: list[tuple[int, int]] = []
-    i = 0
-    while i < n:
-        if tags[i] == b_c:
-            j = i
-            while j + 1 < n and tags[j + 1] == i_c:
-                j += 1
-            runs.append((i, j))
-            i = j + 1
-        else:
-            i += 1
+    # the runs spans_of finds, as (first, last) piece indices
+    runs = [(a, b - 1) for role, a, b in spans_of(tags, [(t, t + 1) for t in range(n)]) if role == "C"]
     if not runs:
         return []
     lp = logp.astype(np.float64)

@@ -72,7 +72,7 @@ def tagged_candidates(att, tagger, min_confidence: float = 0.0) -> list[Candidat
                 continue  # a lone quotation mark
             kind = att.quote_kind(a, b) or "indirect"
             c = att.make(kind, (a, b), cue_tok, src.root if src is not None else None, "tagged", "model", neg=negated)
-            c.span_confidence = rec.get("confidence")
+            c.span_confidence = rec["confidence"]
             if cue_span is not None and len(cue_span):
                 c.cue_start, c.cue_end = rec["cue"]
                 c.cue_text = text[c.cue_start:c.cue_end]

@@ -340,8 +340,8 @@ class AttributionTagger:
         logp = self.log_probs(e.ids, feats)
         tags = viterbi(logp, self.enc.trans)
         items = spans_of(tags, e.offsets)
-        runs = iter(run_probabilities(logp, self.enc.trans, tags))
-        prob = {(s, e): next(runs) for role, s, e in items if role == "C"}
+        contents = [(a, b) for role, a, b in items if role == "C"]  # in the order run_probabilities gives
+        prob = dict(zip(contents, run_probabilities(logp, self.enc.trans, tags)))
         out = group(text, items)
         for rec in out:  # the chance that its content is exactly right (every piece of it)
             rec["confidence"] = float(np.prod([prob[piece] for piece in rec["content"]]))
