@@ -30,10 +30,14 @@ class IngestReport:
     not_extracted: dict[str, int] = field(default_factory=dict)  # stored, language has no extractor
 
 
+def nlp_args(settings: Settings) -> tuple:
+    """The settings that make a spaCy pipeline (nlp.setup.load's arguments): one pipeline per value."""
+    return (settings.model, settings.scope, settings.tagger, settings.tagger_base, settings.tagger_min_confidence)
+
+
 def load_nlp(settings: Settings | None = None):
     from .nlp.setup import load
-    settings = settings or Settings()
-    return load(settings.model, settings.scope, settings.tagger, settings.tagger_base, settings.tagger_min_confidence)
+    return load(*nlp_args(settings or Settings()))
 
 
 def parse_text(document: Document) -> str:

@@ -52,8 +52,8 @@ LOCAL_CLUSTER_CONFIG = {
     "distributed.admin.system-monitor.interval": "2s",
 }
 
-# Per worker process: the loaded models (by model name) and how many times one was loaded.
-_NLP: dict[str, Any] = {}
+# Per worker process: the loaded pipelines (by pipeline.nlp_args) and how many times a model was loaded.
+_NLP: dict[tuple, Any] = {}
 _LOADS: Counter[str] = Counter()
 
 
@@ -77,10 +77,10 @@ def ingest(paths: Iterable[str], store, settings: Settings | None = None, *,
 def worker_nlp(settings: Settings):
     """The spaCy pipeline of this worker process for ``settings.model`` (loaded on first use;
     normally already loaded by the plugin when the worker joined)."""
-    key = f"{settings.model}:{settings.scope}:{settings.tagger}:{settings.tagger_base}:{settings.tagger_min_confidence}"
+    from .pipeline import load_nlp, nlp_args
+    key = nlp_args(settings)
     nlp = _NLP.get(key)
     if nlp is None:
-        from .pipeline import load_nlp
         nlp = _NLP[key] = load_nlp(settings)
         _LOADS[settings.model] += 1
     return nlp
