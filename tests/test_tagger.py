@@ -137,6 +137,31 @@ def test_bfloat16_training_pass_scores_as_float32():
     assert (got - want)[0, :8].abs().max() < 0.05 * want[0, :8].abs().max() + 0.05
 
 
+TRAIN = DEV.with_name("train.jsonl")
+
+
+def test_a_stopped_training_run_goes_on_to_the_weights_of_an_unbroken_one(tmp_path):
+    """train_tagger --checkpoint: a run stopped (--stop-after-minutes 0: after one step) and started again,
+    four times (the epochs have three batches: stops at an epoch's last batch and inside the second), writes the same weights as the run never stopped; a
+    checkpoint of a run with other options is refused."""
+    torch = pytest.importorskip("torch")
+    if not TRAIN.exists():
+        pytest.skip("PolNeAR train is not in ../shared")
+    from saidwhat.nlp.train_tagger import STOPPED, main
+    common = ["--train", str(TRAIN), "--max-docs", "2", "--heldout", "0", "--epochs", "2", "--batch", "4",
+              "--crf", "--threads", "1"]
+    assert main(common + ["--out", str(tmp_path / "whole.npz")]) == 0
+    ck = ["--out", str(tmp_path / "parts.npz"), "--checkpoint", str(tmp_path / "run.pt")]
+    codes = [main(common + ck + ["--stop-after-minutes", "0"]) for _ in range(4)] + [main(common + ck)]
+    assert codes == [STOPPED] * 4 + [0]
+    whole, parts = np.load(tmp_path / "whole.npz"), np.load(tmp_path / "parts.npz")
+    assert sorted(whole.files) == sorted(parts.files)
+    assert all(np.array_equal(whole[k], parts[k]) for k in whole.files)
+    assert main(common + ck) == 0  # complete: nothing more to do
+    with pytest.raises(SystemExit, match="other options.*lr"):
+        main(common + ck + ["--lr", "1e-4"])
+
+
 def test_spans_of_splits_at_every_begin_tag():
     offsets = [(0, 2), (3, 5), (6, 8), (9, 11)]
     b, i = TAGS.index("B-C"), TAGS.index("I-C")

@@ -15,7 +15,9 @@ half the size: MiniLM 11 MB, MPNet's top six layers 43 MB). ``--crf`` adds a lin
 over learned tag-to-tag scores, which the tagger's Viterbi decoding then uses. ``--bf16`` runs the
 encoder in bfloat16 (autocast; faster where the CPU has bfloat16 instructions). Needs PyTorch (``pip
 install -e '.[train]'``); running the tagger does not (tagger.py is numpy). Never run in CI: on 2 cores
-an epoch takes about 8 minutes (MiniLM) or 30 minutes (MPNet, six layers frozen).
+an epoch takes about 8 minutes (MiniLM) or 30 minutes (MPNet, six layers frozen). ``--checkpoint FILE``
+lets a run be stopped (killed, or ``--stop-after-minutes``) and go on, with the same command, to the
+weights of the unbroken run.
 """
 from __future__ import annotations
 
@@ -260,7 +262,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split-seed", type=int, default=0,
                     help="seed of the held-out split alone (default 0, train_cues' split), so runs of other "
                          "--seed values are scored on the same held-out articles")
+    ap.add_argument("--checkpoint", default=None,
+                    help="write the run's whole state (trained weights, optimizer, schedule, random generators, "
+                         "place in the epoch) here every --checkpoint-every steps and at each epoch's end; a run "
+                         "started with the same options and an existing checkpoint goes on from it")
+    ap.add_argument("--checkpoint-every", type=int, default=100)
+    ap.add_argument("--stop-after-minutes", type=float, default=None,
+                    help="with --checkpoint: after the first step past this many minutes, write the checkpoint "
+                         f"and exit with status {STOPPED} (run the same command again to go on)")
     args = ap.parse_args(argv)
+    if args.stop_after_minutes is not None and not args.checkpoint:
+        ap.error("--stop-after-minutes needs --checkpoint")
     import json
 
     import torch
@@ -321,11 +333,19 @@ def main(argv: list[str] | None = None) -> int:
     warm = max(1, int(0.06 * total))
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
-    step = 0
+    run = Checkpoint(torch, args.checkpoint, model, opt, sched, rng, run_options(args)) if args.checkpoint else None
+    step, start, skip = run.resume() if run else (0, 0, 0)
+    if start >= args.epochs:
+        print(f"{args.checkpoint}: the run is complete ({args.epochs} epochs); {args.out} holds its weights",
+              file=sys.stderr)
+        return 0
     t0 = time.time()
-    for epoch in range(args.epochs):
+    for epoch in range(start, args.epochs):
+        at_start = rng.getstate()  # what regenerates this epoch's windows and order on resuming
         items = [w for i in train for w in windows(enc[i][0], enc[i][1], rng.randrange(254), enc[i][2], base)]
-        for batch in batches(items, args.batch, rng):
+        for b, batch in enumerate(batches(items, args.batch, rng)):
+            if b < skip:  # done before the checkpoint (the window draws and the shuffle are made above)
+                continue
             ids, attn, lab, feats = to_tensors(torch, batch, base.pad)
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
                 scores = model(ids, attn, feats)
@@ -341,10 +361,74 @@ def main(argv: list[str] | None = None) -> int:
             step += 1
             if step % 50 == 0:
                 print(f"step {step}/{total} loss {loss.item():.4f} {time.time() - t0:.0f}s", file=sys.stderr)
+            late = args.stop_after_minutes is not None and time.time() - t0 > 60 * args.stop_after_minutes
+            if run and (step % args.checkpoint_every == 0 or late):
+                run.write(step, epoch, b + 1, at_start)
+            if late:
+                print(f"stopped at step {step}/{total} (epoch {epoch + 1}); {args.checkpoint} holds the run: "
+                      "the same command goes on from it", file=sys.stderr)
+                return STOPPED
+        skip = 0
         save(model, args.out, vocab, args.int8, args.heldout, base)
         scored = f"held-out {evaluate(torch, model, held_data, base.pad)}" if held_data else "no held-out articles"
         print(f"epoch {epoch + 1}: {scored}; saved {args.out}", file=sys.stderr)
+        if run:
+            run.write(step, epoch + 1, 0, rng.getstate())
     return 0
+
+
+STOPPED = 75  # EX_TEMPFAIL: stopped by --stop-after-minutes, the checkpoint written; run again to go on
+
+
+def run_options(args) -> dict:
+    """The options that make a run what it is: a checkpoint is only taken up by a run with the same ones."""
+    ignored = {"out", "threads", "checkpoint", "checkpoint_every", "stop_after_minutes"}
+    return {k: v for k, v in sorted(vars(args).items()) if k not in ignored}
+
+
+class Checkpoint:
+    """A training run's whole state in one file, so a run stopped (killed, out of time) goes on where it
+    was and ends as the uninterrupted run would: the trained parameters (what stayed frozen comes from the
+    base again), AdamW's moments, the schedule's step, torch's generator (dropout) and, for the epoch under
+    way, the Python generator as it was when the epoch drew its windows and order, with the batches done."""
+
+    def __init__(self, torch, path, model, opt, sched, rng, options):
+        self.torch, self.path, self.model, self.opt, self.sched, self.rng = torch, path, model, opt, sched, rng
+        self.options = options
+
+    def write(self, step: int, epoch: int, batch: int, epoch_rng) -> None:
+        import os
+        trained = {n for n, p in self.model.named_parameters() if p.requires_grad}
+        state = {"options": self.options, "step": step, "epoch": epoch, "batch": batch, "rng": epoch_rng,
+                 "torch_rng": self.torch.get_rng_state(), "optimizer": self.opt.state_dict(),
+                 "schedule": self.sched.state_dict(),
+                 "model": {k: v for k, v in self.model.state_dict().items() if k in trained}}
+        tmp = f"{self.path}.tmp"
+        self.torch.save(state, tmp)
+        os.replace(tmp, self.path)  # a run killed while writing keeps the previous checkpoint
+
+    def resume(self) -> tuple[int, int, int]:
+        """(steps done, the epoch to go on in, batches of it done): (0, 0, 0) without a checkpoint."""
+        import os
+        if not os.path.exists(self.path):
+            return 0, 0, 0
+        state = self.torch.load(self.path, weights_only=False)
+        if state["options"] != self.options:
+            differ = sorted(k for k in set(state["options"]) | set(self.options)
+                            if state["options"].get(k) != self.options.get(k))
+            raise SystemExit(f"{self.path} is a checkpoint of a run with other options ({', '.join(differ)}): "
+                             "give the same options, or another --checkpoint")
+        unknown = self.model.load_state_dict(state["model"], strict=False).unexpected_keys
+        if unknown:
+            raise SystemExit(f"{self.path}: parameters this model does not have: {unknown[:3]}")
+        self.opt.load_state_dict(state["optimizer"])
+        self.sched.load_state_dict(state["schedule"])
+        self.rng.setstate(state["rng"])
+        self.torch.set_rng_state(state["torch_rng"])
+        if state["epoch"] < self.options["epochs"]:
+            print(f"going on from {self.path}: step {state['step']}, epoch {state['epoch'] + 1}, "
+                  f"{state['batch']} batches of it done", file=sys.stderr)
+        return state["step"], state["epoch"], state["batch"]
 
 
 if __name__ == "__main__":
