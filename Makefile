@@ -46,8 +46,8 @@ bench: install
 	$(BIN)/python bench/throughput.py
 
 # Retrain the learned components on PolNeAR train (CPU, seeded; never run in CI). First the attribution
-# taggers on all of train (needs torch, the [train] extra): the fast one fine-tunes all-MiniLM-L6-v2 (~25 min
-# on 2 cores), the accurate one the top six layers of all-mpnet-base-v2 and rank-16 updates to the bottom six,
+# taggers on all of train (needs torch, the [train] extra): the fast one fine-tunes all-MiniLM-L6-v2 (4 epochs,
+# ~45 min on 2 cores), the accurate one the top six layers of all-mpnet-base-v2 and rank-16 updates to the bottom six,
 # in bfloat16 (~135 min on a 2-core AVX512-BF16 CPU); then the
 # rules path's learned cue detector and the content-span chooser that uses its scores (~30 min). The cue
 # detectors: the perceptron (rules-only path) and the dense one (tok2vec vectors; the chooser's cue
@@ -55,7 +55,7 @@ bench: install
 train: install
 	$(BIN)/python -m pip install -q -e '.[train]'
 	$(BIN)/python -m saidwhat.nlp.train_tagger --train ../shared/polnear/train.jsonl \
-		--out src/saidwhat/data/attr_tagger.npz --seed 0 --epochs 3 --parse-features --int8 --crf --heldout 0
+		--out src/saidwhat/data/attr_tagger.npz --seed 0 --epochs 4 --parse-features --int8 --crf --heldout 0 --bf16
 	$(BIN)/python -m saidwhat.nlp.train_tagger --train ../shared/polnear/train.jsonl --base mpnet --freeze 6 \
 		--adapt 16 --lr 5e-5 --out src/saidwhat/data/attr_tagger_mpnet.npz --seed 0 --epochs 3 --parse-features --int8 --crf --heldout 0 --bf16
 	$(BIN)/python -m saidwhat.nlp.train_cues --train ../shared/polnear/train.jsonl \
