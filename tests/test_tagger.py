@@ -308,6 +308,39 @@ def test_long_text_is_read_in_overlapping_windows(nlp):
     assert len(recs) >= 55  # every sentence, the ones at window edges too
 
 
+def test_an_ensemble_averages_its_runs_probabilities_and_transitions(nlp, tmp_path, monkeypatch):
+    """SAIDWHAT_TAGGER_WEIGHTS=a:b: two runs of one base read every piece with both and average the
+    probabilities (not the log-probabilities) and the learned transitions; runs of two bases refuse."""
+    import os
+    from saidwhat.nlp.tagger import AttributionTagger, weights_paths
+    fast = PACKAGED["minilm"]
+    if not available(fast):
+        pytest.skip("the fast tagger's weights or base are not installed")
+    raw = dict(np.load(fast))
+    rng = np.random.RandomState(3)
+    other = dict(raw)
+    other["head.bias"] = (raw["head.bias"].astype(np.float32) + rng.normal(0, 1.5, raw["head.bias"].shape)).astype(np.float16)
+    other["crf.trans"] = (raw["crf.trans"].astype(np.float32) + rng.normal(0, 1, raw["crf.trans"].shape)).astype(np.float16)
+    np.savez(tmp_path / "seed1.npz", **other)
+    monkeypatch.setenv("SAIDWHAT_TAGGER_WEIGHTS", f"{fast}{os.pathsep}{tmp_path / 'seed1.npz'}")
+    assert weights_paths() == (fast, tmp_path / "seed1.npz")
+    one, two = AttributionTagger(fast), AttributionTagger(tmp_path / "seed1.npz")
+    both = load_tagger()
+    assert len(both.encs) == 2
+    text = "The senator said on Monday that the tax plan would pass this spring."
+    e = one.tok.encode(text, add_special_tokens=False)
+    from saidwhat.nlp.tagger import parse_features
+    feats = parse_features(nlp(text), e.offsets, one.enc.vocab)
+    p1, p2 = np.exp(one.log_probs(e.ids, feats)), np.exp(two.log_probs(e.ids, feats))
+    assert not np.allclose(p1, p2, atol=1e-3)
+    assert np.allclose(np.exp(both.log_probs(e.ids, feats)), (p1 + p2) / 2, atol=1e-5)
+    assert np.allclose(both.trans, (one.enc.trans + two.enc.trans) / 2)
+    assert both.attributions(text, nlp(text))
+    if available(PACKAGED["mpnet"]):
+        with pytest.raises(ValueError, match="another base"):
+            AttributionTagger([fast, PACKAGED["mpnet"]])
+
+
 @needs_tagger
 def test_attributions_scope_uses_the_tagger_and_can_do_without(nlp):
     from saidwhat.api import extract

@@ -30,7 +30,7 @@ class Settings:
     # and base model are installed; False (SAIDWHAT_TAGGER=0) keeps the cue detector and span chooser
     tagger: bool = field(default_factory=lambda: os.environ.get("SAIDWHAT_TAGGER", "1") not in ("0", "false", "no"))
     # which packaged tagger: "mpnet" (accurate), "minilm" (fast); "" the accurate one when its base is
-    # installed, else the fast one (SAIDWHAT_TAGGER_WEIGHTS, another run's weights, overrides both)
+    # installed, else the fast one (SAIDWHAT_TAGGER_WEIGHTS, another run's weights or several joined by ":", overrides both)
     tagger_base: str = field(default_factory=lambda: os.environ.get("SAIDWHAT_TAGGER_BASE", ""))
     # the tagger's attributions whose content is less likely than this to be exactly right are left
     # out (0: none; precision for recall, see the README's accuracy section)

@@ -366,7 +366,7 @@ def evaluate_polnear(path: str | Path, settings: Any = None, max_docs: int | Non
     component = load_nlp(settings).get_pipe("saidwhat_attribution")
     res.update(file=str(path), heldout=heldout, docs_run=len(gold_docs), extraction_errors=errors,
                extractor=component.extractor)
-    if heldout and component.tagger is not None and component.tagger.enc.held_out == 0:
+    if heldout and component.tagger is not None and any(e.held_out == 0 for e in component.tagger.encs):
         res["warning"] = ("the attribution tagger's weights were trained on all of PolNeAR train, these "
                           "articles included: the figures are not held-out ones (score a run of train_tagger "
                           "--heldout 0.1 through SAIDWHAT_TAGGER_WEIGHTS, or --no-tagger)")

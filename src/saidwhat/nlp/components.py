@@ -144,7 +144,8 @@ class AttributionFinder:
     def extractor(self) -> str:
         """What finds the attributions: the tagger, the rules with the learned chooser, or the rules."""
         if self.tagger is not None:
-            return f"attribution tagger ({self.tagger.enc.base.name})"
+            n = len(self.tagger.encs)
+            return f"attribution tagger ({self.tagger.enc.base.name}{f', ensemble of {n}' if n > 1 else ''})"
         if self.span_model is not None:
             return "rules + learned cue detector and span chooser"
         return "rules + learned cue detector" if self.cue_model is not None else "rules"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
@@ -282,12 +283,36 @@ class Encoder:
 
 
 class AttributionTagger:
-    """Tags a text's word pieces and groups them into attributions (``attributions(text)``)."""
+    """Tags a text's word pieces and groups them into attributions (``attributions(text)``).
 
-    def __init__(self, weights: Path = WEIGHTS, batch: int = 8):
-        self.enc = Encoder(weights)
+    ``weights``: one file, or several runs of one base (other seeds of a recipe): an ensemble, which
+    averages their per-piece probabilities and their learned tag transitions (as many forward passes
+    as files)."""
+
+    def __init__(self, weights: "Path | Sequence[Path]" = WEIGHTS, batch: int = 8):
+        paths = [weights] if isinstance(weights, (str, Path)) else list(weights)
+        if not paths:
+            raise ValueError("the tagger needs at least one weights file")
+        self.encs = [Encoder(Path(w)) for w in paths]
+        self.enc = self.encs[0]
+        for w, other in zip(paths[1:], self.encs[1:]):
+            if other.base.name != self.enc.base.name or other.vocab != self.enc.vocab \
+                    or len(other.feats) != len(self.enc.feats) or (other.trans is None) != (self.enc.trans is None):
+                raise ValueError(f"{w} cannot join an ensemble with {paths[0]}: another base, parse "
+                                 "features or decoding (only runs of one recipe average)")
+        self.trans = None if self.enc.trans is None else np.mean([e.trans for e in self.encs], axis=0)
         self.tok = load_tokenizer(self.enc.base)
         self.batch = batch
+
+    def _window_log_probs(self, arr, mask, fa) -> np.ndarray:
+        """log of the ensemble's mean probability per piece (one model: its log-softmax)."""
+        total = None
+        for enc in self.encs:
+            lg = enc.logits(arr, mask, fa)
+            lg = lg - lg.max(-1, keepdims=True)
+            lp = lg - np.log(np.exp(lg).sum(-1, keepdims=True))
+            total = lp if total is None else np.logaddexp(total, lp)
+        return total if len(self.encs) == 1 else total - np.float32(np.log(len(self.encs)))
 
     def log_probs(self, ids: list[int], feats: np.ndarray | None = None) -> np.ndarray:
         """Per piece log-probabilities; windows overlap by OVERLAP pieces and each piece is read
@@ -313,9 +338,7 @@ class AttributionTagger:
                 mask[r, :len(piece)] = 1
                 if fa is not None:
                     fa[r, 1:len(piece) - 1] = feats[s:s + WINDOW]
-            lg = self.enc.logits(arr, mask, fa)
-            lg = lg - lg.max(-1, keepdims=True)
-            lp = lg - np.log(np.exp(lg).sum(-1, keepdims=True))
+            lp = self._window_log_probs(arr, mask, fa)
             for r, s in enumerate(chunk):
                 e = min(s + WINDOW, n)
                 pos = np.arange(s, e)
@@ -338,37 +361,44 @@ class AttributionTagger:
         e = self.tok.encode(text, add_special_tokens=False)
         feats = parse_features(doc, e.offsets, self.enc.vocab) if self.needs_parse else None
         logp = self.log_probs(e.ids, feats)
-        tags = viterbi(logp, self.enc.trans)
+        tags = viterbi(logp, self.trans)
         items = spans_of(tags, e.offsets)
         contents = [(a, b) for role, a, b in items if role == "C"]  # in the order run_probabilities gives
-        prob = dict(zip(contents, run_probabilities(logp, self.enc.trans, tags)))
+        prob = dict(zip(contents, run_probabilities(logp, self.trans, tags)))
         out = group(text, items)
         for rec in out:  # the chance that its content is exactly right (every piece of it)
             rec["confidence"] = float(np.prod([prob[piece] for piece in rec["content"]]))
         return out
 
 
-def weights_path(base: str | None = None) -> Path:
-    """The fine-tuned weights: SAIDWHAT_TAGGER_WEIGHTS (another training run's), else the packaged ones
-    of ``base`` (Settings.tagger_base; None: SAIDWHAT_TAGGER_BASE): ``mpnet`` (the accurate tagger) or
-    ``minilm`` (the fast one); empty, the accurate one when its base is installed (make install does),
-    else the fast one."""
-    if os.environ.get("SAIDWHAT_TAGGER_WEIGHTS"):
-        return Path(os.environ["SAIDWHAT_TAGGER_WEIGHTS"])
+def weights_paths(base: str | None = None) -> tuple[Path, ...]:
+    """The fine-tuned weights: SAIDWHAT_TAGGER_WEIGHTS (another training run's; several files joined
+    by the path separator, ``a.npz:b.npz``, make an ensemble), else the packaged ones of ``base``
+    (Settings.tagger_base; None: SAIDWHAT_TAGGER_BASE): ``mpnet`` (the accurate tagger) or ``minilm``
+    (the fast one); empty, the accurate one when its base is installed (make install does), else the
+    fast one."""
+    env = os.environ.get("SAIDWHAT_TAGGER_WEIGHTS", "")
+    if env.strip():
+        return tuple(Path(p) for p in env.split(os.pathsep) if p.strip())
     choice = (os.environ.get("SAIDWHAT_TAGGER_BASE", "") if base is None else base).strip().lower()
     if choice not in ("", *PACKAGED):
         raise ValueError(f"the tagger base (SAIDWHAT_TAGGER_BASE) must be one of {', '.join(PACKAGED)}, "
                          f"not {choice!r}")
     if choice:
-        return PACKAGED[choice]
-    return ACCURATE if available(ACCURATE) else WEIGHTS
+        return (PACKAGED[choice],)
+    return (ACCURATE if available(ACCURATE) else WEIGHTS,)
+
+
+def weights_path(base: str | None = None) -> Path:
+    """The first (with one file, the only) of ``weights_paths(base)``."""
+    return weights_paths(base)[0]
 
 
 def load_tagger(base: str | None = None) -> "AttributionTagger | None":
-    """The tagger (``weights_path(base)``'s), or None when its weights or its base are missing."""
-    return _load(weights_path(base))
+    """The tagger (``weights_paths(base)``'s), or None when a weights file or its base is missing."""
+    return _load(weights_paths(base))
 
 
 @lru_cache(maxsize=2)
-def _load(path: Path) -> "AttributionTagger | None":
-    return AttributionTagger(path) if available(path) else None
+def _load(paths: tuple[Path, ...]) -> "AttributionTagger | None":
+    return AttributionTagger(paths) if all(available(p) for p in paths) else None
