@@ -6,7 +6,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from saidwhat.nlp import bases, tagger
+from saidwhat.nlp import bases, encoder, tagger
 from saidwhat.nlp.bases import BASES, relative_buckets
 
 
@@ -76,26 +76,26 @@ def test_frozen_layers_are_read_from_the_base(tmp_path):
     """A file that leaves its bottom layers to the base tags as one that carries those same layers."""
     base = BASES["minilm"]
     pretrained = base.tensors()
-    trained = tagger.read_weights(tagger.WEIGHTS)
+    trained = encoder.read_weights(tagger.WEIGHTS)
     keep = {k: v for k, v in trained.items() if not k.startswith("feat.")}
     full = dict(keep)
     for k, v in pretrained.items():  # the bottom two layers and the embeddings as pretrained
-        if tagger.kept_from_base(k, 2):
+        if encoder.kept_from_base(k, 2):
             full[k] = v
     full.pop("word.weight")
     full["meta.frozen"] = np.array(0)
-    part = {k: v for k, v in full.items() if not tagger.kept_from_base(k, 2)}
+    part = {k: v for k, v in full.items() if not encoder.kept_from_base(k, 2)}
     part["meta.frozen"] = np.array(2)
     assert "layers.1.qkv.weight" not in part and "layers.2.qkv.weight" in part and "pos.weight" not in part
     np.savez(tmp_path / "full.npz", **full)
     np.savez(tmp_path / "part.npz", **part)
-    a, b = tagger.Encoder(tmp_path / "full.npz"), tagger.Encoder(tmp_path / "part.npz")
+    a, b = encoder.Encoder(tmp_path / "full.npz"), encoder.Encoder(tmp_path / "part.npz")
     assert (a.frozen, b.frozen, b.base.name) == (0, 2, "minilm")
     ids = np.array([[base.cls, 2040, 2056, 2000, 1996, 3712, base.sep]])
     mask = np.ones_like(ids)
     out = b.logits(ids, mask)
     assert np.allclose(a.logits(ids, mask), out, atol=1e-5)
-    assert not np.allclose(tagger.Encoder(tagger.WEIGHTS).logits(ids, mask), out, atol=1e-3)  # it matters
+    assert not np.allclose(encoder.Encoder(tagger.WEIGHTS).logits(ids, mask), out, atol=1e-3)  # it matters
 
 
 def test_adapters_of_frozen_layers_are_added_to_the_base(tmp_path):
@@ -103,34 +103,34 @@ def test_adapters_of_frozen_layers_are_added_to_the_base(tmp_path):
     the base's matrices on loading: the file tags as one that carries the updated layers whole."""
     base = BASES["minilm"]
     pretrained = base.tensors()
-    trained = {k: v for k, v in tagger.read_weights(tagger.WEIGHTS).items() if not k.startswith("feat.")}
+    trained = {k: v for k, v in encoder.read_weights(tagger.WEIGHTS).items() if not k.startswith("feat.")}
     rng = np.random.default_rng(0)
-    part = {k: v for k, v in trained.items() if not tagger.kept_from_base(k, 2)}
-    full = {**{k: v for k, v in pretrained.items() if tagger.kept_from_base(k, 2)}, **part}
+    part = {k: v for k, v in trained.items() if not encoder.kept_from_base(k, 2)}
+    full = {**{k: v for k, v in pretrained.items() if encoder.kept_from_base(k, 2)}, **part}
     for n, (fan_in, fan_out) in {"qkv": (384, 1152), "o": (384, 384), "i": (384, 1536), "out": (1536, 384)}.items():
         a = rng.normal(0, 0.1, (4, fan_in)).astype(np.float32)
         b = rng.normal(0, 0.1, (fan_out, 4)).astype(np.float32)
         part[f"layers.1.lora.{n}_a"], part[f"layers.1.lora.{n}_b"] = a, b
         full[f"layers.1.{n}.weight"] = full[f"layers.1.{n}.weight"] + b @ a
-    assert not tagger.kept_from_base("layers.1.lora.qkv_a", 2)  # the file keeps them
+    assert not encoder.kept_from_base("layers.1.lora.qkv_a", 2)  # the file keeps them
     full.pop("word.weight")
     np.savez(tmp_path / "full.npz", **full, **{"meta.frozen": np.array(0)})
     np.savez(tmp_path / "part.npz", **part, **{"meta.frozen": np.array(2)})
-    a, b = tagger.Encoder(tmp_path / "full.npz"), tagger.Encoder(tmp_path / "part.npz")
+    a, b = encoder.Encoder(tmp_path / "full.npz"), encoder.Encoder(tmp_path / "part.npz")
     ids = np.array([[base.cls, 2040, 2056, 2000, 1996, 3712, base.sep]])
     mask = np.ones_like(ids)
     out = b.logits(ids, mask)
     assert np.allclose(a.logits(ids, mask), out, atol=1e-4)
     np.savez(tmp_path / "plain.npz", **{k: v for k, v in part.items() if ".lora." not in k},
              **{"meta.frozen": np.array(2)})
-    assert not np.allclose(tagger.Encoder(tmp_path / "plain.npz").logits(ids, mask), out, atol=1e-3)  # it matters
+    assert not np.allclose(encoder.Encoder(tmp_path / "plain.npz").logits(ids, mask), out, atol=1e-3)  # it matters
 
 
 def test_weights_without_a_base_name_are_minilm(tmp_path):
     np.savez(tmp_path / "old.npz", **{"head.bias": np.zeros(7, dtype=np.float16)})
-    assert tagger.weights_base(tmp_path / "old.npz").name == "minilm"
+    assert encoder.weights_base(tmp_path / "old.npz").name == "minilm"
     np.savez(tmp_path / "new.npz", **{"head.bias": np.zeros(7, dtype=np.float16), "meta.base": np.array("mpnet")})
-    assert tagger.weights_base(tmp_path / "new.npz").name == "mpnet"
+    assert encoder.weights_base(tmp_path / "new.npz").name == "mpnet"
 
 
 def test_which_packaged_tagger_runs(monkeypatch, tmp_path):

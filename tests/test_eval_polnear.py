@@ -327,7 +327,8 @@ def test_heldout_figures_of_a_tagger_trained_on_every_article_are_flagged(tmp_pa
 
     from saidwhat.config import Settings
     from saidwhat.eval.polnear import evaluate_polnear
-    from saidwhat.nlp.tagger import available, held_out_share, weights_path
+    from saidwhat.nlp.encoder import held_out_share
+    from saidwhat.nlp.tagger import available, weights_path
     from saidwhat.nlp.train_tagger import save
 
     path = tmp_path / "w.npz"

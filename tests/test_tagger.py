@@ -1,5 +1,6 @@
 """The attribution tagger (nlp/tagger.py): BIO decoding, grouping tagged runs into attributions, the
-gold-tag round trip on PolNeAR dev, the numpy encoder, and the tagger inside the attributions scope."""
+gold-tag round trip on PolNeAR dev, ensembles, and the tagger inside the attributions scope (its training:
+test_train_tagger.py)."""
 import json
 from pathlib import Path
 
@@ -62,104 +63,6 @@ def test_viterbi_with_learned_transitions_finds_the_best_allowed_sequence():
     learned = np.zeros((len(TAGS), len(TAGS)))
     learned[1, 2] = 1.0
     assert [TAGS[t] for t in viterbi(logp, learned)] == ["B-C", "I-C"]
-
-
-def test_crf_loss_is_the_log_likelihood_over_all_allowed_sequences():
-    torch = pytest.importorskip("torch")
-    from itertools import product
-    from saidwhat.nlp.tagdecode import ALLOWED
-    from saidwhat.nlp.train_tagger import crf_nll
-    g = torch.Generator().manual_seed(0)
-    scores = torch.randn(2, 5, len(TAGS), generator=g)  # [CLS] + 3 pieces + [SEP]; the second row has 2 pieces
-    labels = torch.tensor([[-100, 1, 2, 0, -100], [-100, 2, 0, -100, -100]])  # a window may open inside a span
-    trans = torch.randn(len(TAGS), len(TAGS), generator=g)
-    want = 0.0
-    for row, n in ((0, 3), (1, 2)):
-        em = scores[row, 1:1 + n]
-        total = lambda seq: float(sum(em[i, t] for i, t in enumerate(seq)) + sum(trans[a, b] for a, b in zip(seq, seq[1:])))  # noqa: E731
-        every = [s for s in product(range(len(TAGS)), repeat=n) if all(ALLOWED[a, b] for a, b in zip(s, s[1:]))]
-        log_z = float(torch.logsumexp(torch.tensor([total(s) for s in every]), 0))
-        want += log_z - total(tuple(int(x) for x in labels[row, 1:1 + n]))
-    assert float(crf_nll(torch, scores, labels, trans)) == pytest.approx(want, rel=1e-4)
-
-
-def test_adapted_frozen_layers_train_and_load_as_trained(tmp_path):
-    """train_tagger --adapt: only the low-rank updates of the frozen layers get gradients (the layers'
-    own matrices stay pretrained), and the numpy encoder reading the saved file scores as torch does."""
-    torch = pytest.importorskip("torch")
-    from saidwhat.nlp.bases import BASES
-    from saidwhat.nlp.tagger import Encoder
-    from saidwhat.nlp.train_tagger import build_model, load_base, save
-    base = BASES["minilm"]
-    torch.manual_seed(0)
-    model = build_model(torch, base, frozen=2, adapt=4)
-    load_base(torch, model, base)
-    for m in model.frozen_modules():
-        m.requires_grad_(False)
-    for p in model.adapters():
-        p.requires_grad_(True)
-    ids = torch.tensor([[base.cls, 2040, 2056, 2000, 1996, 3712, base.sep]])
-    model(ids, torch.ones_like(ids)).sum().backward()
-    grads = {n: p.grad for n, p in model.named_parameters()}
-    assert grads["layers.0.lora.qkv_b"].abs().sum() > 0 and grads["layers.0.qkv.weight"] is None
-    assert "layers.3.lora.qkv_b" not in grads
-    with torch.no_grad():
-        for p in model.adapters():
-            p.normal_(0, 0.05)
-    model.eval()
-    save(model, str(tmp_path / "w.npz"), base=base)
-    with torch.no_grad():
-        want = model(ids, torch.ones_like(ids)).numpy()
-    got = Encoder(tmp_path / "w.npz").logits(ids.numpy(), np.ones((1, 7), dtype=np.int64))
-    assert np.allclose(want, got, atol=5e-3)
-
-
-def test_bfloat16_training_pass_scores_as_float32():
-    """train_tagger --bf16: the forward pass under bfloat16 autocast (MPNet's relative position scores and
-    the padding mask included) gives the float32 scores to within bfloat16's precision."""
-    torch = pytest.importorskip("torch")
-    from saidwhat.nlp.bases import BASES
-    from saidwhat.nlp.train_tagger import build_model, load_base
-    base = BASES["mpnet"]
-    if not base.available():
-        pytest.skip("the MPNet base is not installed")
-    torch.manual_seed(0)
-    model = build_model(torch, base, frozen=6, adapt=2)
-    load_base(torch, model, base)
-    model.eval()
-    ids = torch.tensor([[base.cls, 2040, 2056, 2000, 1996, 3712, 2006, base.sep, base.pad]])
-    attn = torch.tensor([[1] * 8 + [0]])
-    with torch.no_grad():
-        want = model(ids, attn)
-        with torch.autocast("cpu", dtype=torch.bfloat16):
-            got = model(ids, attn).float()
-    assert got.dtype == torch.float32 and torch.isfinite(got).all()
-    assert (got - want)[0, :8].abs().max() < 0.05 * want[0, :8].abs().max() + 0.05
-
-
-TRAIN = DEV.with_name("train.jsonl")
-
-
-def test_a_stopped_training_run_goes_on_to_the_weights_of_an_unbroken_one(tmp_path):
-    """train_tagger --checkpoint: a run stopped (--stop-after-minutes 0: after one step) and started again,
-    four times (the epochs have three batches: stops at an epoch's last batch and inside the second), writes the same weights as the run never stopped; a
-    checkpoint of a run with other options is refused."""
-    torch = pytest.importorskip("torch")
-    if not TRAIN.exists():
-        pytest.skip("PolNeAR train is not in ../shared")
-    from saidwhat.nlp.train_tagger import STOPPED, main
-    common = ["--train", str(TRAIN), "--max-docs", "2", "--heldout", "0", "--epochs", "2", "--batch", "4",
-              "--crf", "--threads", "1"]
-    assert main(common + ["--out", str(tmp_path / "whole.npz")]) == 0
-    ck = ["--out", str(tmp_path / "parts.npz"), "--checkpoint", str(tmp_path / "run.pt")]
-    codes = [main(common + ck + ["--stop-after-minutes", "0"]) for _ in range(4)] + [main(common + ck)]
-    assert codes == [STOPPED] * 4 + [0]
-    whole, parts = np.load(tmp_path / "whole.npz"), np.load(tmp_path / "parts.npz")
-    assert sorted(whole.files) == sorted(parts.files)
-    assert all(np.array_equal(whole[k], parts[k]) for k in whole.files)
-    assert main(common + ck) == 0  # complete: nothing more to do
-    with pytest.raises(SystemExit, match="other options.*lr"):
-        main(common + ck + ["--lr", "1e-4"])
 
 
 def test_spans_of_splits_at_every_begin_tag():

