@@ -126,6 +126,30 @@ def test_adapters_of_frozen_layers_are_added_to_the_base(tmp_path):
     assert not np.allclose(encoder.Encoder(tmp_path / "plain.npz").logits(ids, mask), out, atol=1e-3)  # it matters
 
 
+def test_updates_of_rank_above_16_are_stored_int8_and_read_back(tmp_path):
+    """--int8 stores low-rank factors of rank > 16 as int8 with a per-row scale (a rank-32 MPNet file
+    stays under 50 MB); the encoder reads them back to nearly the float factors' logits."""
+    base = BASES["minilm"]
+    trained = {k: v for k, v in encoder.read_weights(tagger.WEIGHTS).items() if not k.startswith("feat.")}
+    part = {k: v for k, v in trained.items() if not encoder.kept_from_base(k, 2)}
+    rng = np.random.default_rng(1)
+    for n, (fan_in, fan_out) in {"qkv": (384, 1152), "o": (384, 384), "i": (384, 1536), "out": (1536, 384)}.items():
+        part[f"layers.1.lora.{n}_a"] = rng.normal(0, 0.1, (32, fan_in)).astype(np.float32)
+        part[f"layers.1.lora.{n}_b"] = rng.normal(0, 0.02, (fan_out, 32)).astype(np.float32)
+    meta = {"meta.frozen": np.array(2)}
+    packed = encoder.quantized(part)
+    assert packed["layers.1.lora.qkv_a"].dtype == np.int8 and "layers.1.lora.qkv_b:scale" in packed
+    np.savez(tmp_path / "float.npz", **part, **meta)
+    np.savez(tmp_path / "int8.npz", **packed, **meta)
+    ids = np.array([[base.cls, 2040, 2056, 2000, 1996, 3712, base.sep]])
+    mask = np.ones_like(ids)
+    exact = encoder.Encoder(tmp_path / "float.npz").logits(ids, mask)
+    assert np.abs(encoder.Encoder(tmp_path / "int8.npz").logits(ids, mask) - exact).max() < 0.05 * np.abs(exact).max()
+    plain = {k: v for k, v in part.items() if ".lora." not in k}
+    np.savez(tmp_path / "plain.npz", **plain, **meta)
+    assert not np.allclose(encoder.Encoder(tmp_path / "plain.npz").logits(ids, mask), exact, atol=1e-2)  # it matters
+
+
 def test_weights_without_a_base_name_are_minilm(tmp_path):
     np.savez(tmp_path / "old.npz", **{"head.bias": np.zeros(7, dtype=np.float16)})
     assert encoder.weights_base(tmp_path / "old.npz").name == "minilm"
