@@ -98,6 +98,18 @@ def test_frozen_layers_are_read_from_the_base(tmp_path):
     assert not np.allclose(encoder.Encoder(tagger.WEIGHTS).logits(ids, mask), out, atol=1e-3)  # it matters
 
 
+SHAPES = {"qkv": (384, 1152), "o": (384, 384), "i": (384, 1536), "out": (1536, 384)}  # MiniLM's (fan in, out)
+
+
+def _updates(rng, rank, sd_a, sd_b):
+    """Random low-rank factors A (rank, fan in) and B (fan out, rank) for each of a MiniLM layer's matrices."""
+    out = {}
+    for n, (fan_in, fan_out) in SHAPES.items():
+        a = rng.normal(0, sd_a, (rank, fan_in)).astype(np.float32)
+        out[n] = (a, rng.normal(0, sd_b, (fan_out, rank)).astype(np.float32))
+    return out
+
+
 def test_adapters_of_frozen_layers_are_added_to_the_base(tmp_path):
     """Low-rank updates a run trained on its frozen layers (--adapt) are kept in the file and added to
     the base's matrices on loading: the file tags as one that carries the updated layers whole."""
@@ -107,9 +119,7 @@ def test_adapters_of_frozen_layers_are_added_to_the_base(tmp_path):
     rng = np.random.default_rng(0)
     part = {k: v for k, v in trained.items() if not encoder.kept_from_base(k, 2)}
     full = {**{k: v for k, v in pretrained.items() if encoder.kept_from_base(k, 2)}, **part}
-    for n, (fan_in, fan_out) in {"qkv": (384, 1152), "o": (384, 384), "i": (384, 1536), "out": (1536, 384)}.items():
-        a = rng.normal(0, 0.1, (4, fan_in)).astype(np.float32)
-        b = rng.normal(0, 0.1, (fan_out, 4)).astype(np.float32)
+    for n, (a, b) in _updates(rng, 4, 0.1, 0.1).items():
         part[f"layers.1.lora.{n}_a"], part[f"layers.1.lora.{n}_b"] = a, b
         full[f"layers.1.{n}.weight"] = full[f"layers.1.{n}.weight"] + b @ a
     assert not encoder.kept_from_base("layers.1.lora.qkv_a", 2)  # the file keeps them
@@ -133,9 +143,8 @@ def test_updates_of_rank_above_16_are_stored_int8_and_read_back(tmp_path):
     trained = {k: v for k, v in encoder.read_weights(tagger.WEIGHTS).items() if not k.startswith("feat.")}
     part = {k: v for k, v in trained.items() if not encoder.kept_from_base(k, 2)}
     rng = np.random.default_rng(1)
-    for n, (fan_in, fan_out) in {"qkv": (384, 1152), "o": (384, 384), "i": (384, 1536), "out": (1536, 384)}.items():
-        part[f"layers.1.lora.{n}_a"] = rng.normal(0, 0.1, (32, fan_in)).astype(np.float32)
-        part[f"layers.1.lora.{n}_b"] = rng.normal(0, 0.02, (fan_out, 32)).astype(np.float32)
+    for n, (a, b) in _updates(rng, 32, 0.1, 0.02).items():
+        part[f"layers.1.lora.{n}_a"], part[f"layers.1.lora.{n}_b"] = a, b
     meta = {"meta.frozen": np.array(2)}
     packed = encoder.quantized(part)
     assert packed["layers.1.lora.qkv_a"].dtype == np.int8 and "layers.1.lora.qkv_b:scale" in packed

@@ -93,8 +93,6 @@ def windows(ids, labels, offset: int = 0, feats=None, base: Base = BASES["minilm
 
 # --------------------------------------------------------------------------- parse features
 
-
-
 def feature_vocab(nlp) -> dict[str, list[str]]:
     """The label lists of the parse features (index 0 = none/unknown)."""
     tags = list(nlp.get_pipe("tagger").labels)
