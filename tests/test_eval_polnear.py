@@ -368,3 +368,24 @@ class _Model:
 
     def state_dict(self):
         return {k: _Tensor(v) for k, v in self.arrays.items()}
+
+
+def test_pieces_of_one_cue_join_across_another_attribution():
+    """“A,” said X, referring to N. “B.”: A and B (one cue) are one PolNeAR attribution, N another."""
+    from types import SimpleNamespace
+
+    from saidwhat.eval.polnear import prediction_records
+    text = "“Every time you say that,” Tester said, referring to the excuse, “you give ammunition.”"
+
+    def stmt(piece, cue, kind):
+        a = text.index(piece)
+        c = text.index(cue)
+        return SimpleNamespace(start=a, end=a + len(piece), kind=kind, cue_start=c, cue_end=c + len(cue),
+                               cue_text=cue, speaker_start=text.index("Tester"), speaker_end=text.index("Tester") + 6,
+                               speaker_mention="Tester")
+    stmts = [stmt("“Every time you say that,”", "said", "direct"), stmt("the excuse", "referring to", "indirect"),
+             stmt("“you give ammunition.”", "said", "direct")]
+    recs = prediction_records("d", stmts, text)
+    assert [[text[a:b] for a, b in r["content"].get("spans") or [[r["content"]["start"], r["content"]["end"]]]]
+            for r in recs] == [["“Every time you say that,”", "“you give ammunition.”"], ["the excuse"]]
+    assert [r["cue_text"] for r in recs] == ["said", "referring to"]

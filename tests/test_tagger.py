@@ -113,6 +113,32 @@ def test_a_quote_with_a_cue_of_its_own_is_not_a_continuation():
     assert recs == [(["“Coal is fine,”"], "said", "he"), (["“Carbon is the villain,”"], "added", "he")]
 
 
+def test_an_attribution_inside_a_split_quote_leaves_the_quote_whole():
+    text = "“This is in their heads,” said Caddell, speaking of the health issue. “It is worrying them.”"
+    items = _items(text, ("C", "“This is in their heads,”"), ("Q", "said"), ("S", "Caddell"), ("Q", "speaking of"),
+                   ("C", "the health issue"), ("C", "“It is worrying them.”"))
+    recs = [_texts(text, r) for r in group(text, items)]
+    assert recs == [(["“This is in their heads,”", "“It is worrying them.”"], "said", "Caddell"),
+                    (["the health issue"], "speaking of", "Caddell")]
+
+
+def test_a_second_cue_still_free_takes_the_quote_after_it():
+    text = "“We can't afford this,” Trump said, adding later, “NATO is costing us a fortune.”"
+    items = _items(text, ("C", "“We can't afford this,”"), ("S", "Trump"), ("Q", "said"), ("Q", "adding"),
+                   ("C", "“NATO is costing us a fortune.”"))
+    recs = [_texts(text, r) for r in group(text, items)]
+    assert recs == [(["“We can't afford this,”"], "said", "Trump"), (["“NATO is costing us a fortune.”"], "adding", "Trump")]
+
+
+def test_a_cue_between_two_contents_takes_both_when_the_next_cue_has_its_own():
+    text = "Its efforts -- which Tim Cook called ''total crap'' -- one question is whether firms will leave."
+    items = _items(text, ("C", "which"), ("S", "Tim Cook"), ("Q", "called"), ("C", "''total crap''"),
+                   ("Q", "one question is"), ("C", "whether firms will leave"))
+    recs = [_texts(text, r) for r in group(text, items)]
+    assert recs == [(["which", "''total crap''"], "called", "Tim Cook"),
+                    (["whether firms will leave"], "one question is", "Tim Cook")]
+
+
 def test_a_source_is_shared_by_a_second_cue_of_its_sentence():
     text = "Sen. Perdue said the ads failed, arguing that divisions were the bigger hurdle."
     items = _items(text, ("S", "Sen. Perdue"), ("Q", "said"), ("C", "the ads failed"), ("Q", "arguing"),

@@ -12,25 +12,30 @@ def prediction_records(doc_id: str, statements: Iterable[Any], text: str | None 
     PolNeAR's convention joins the pieces of one quotation split by its attribution
     ("“A,” she said. “B.”") into one attribution with discontinuous content; saidwhat keeps them
     as separate statements. With ``text``, such pieces (same paragraph, the second one carrying the
-    first one's speaker mention; or any two with the same cue and speaker) are joined here, for
-    scoring against PolNeAR only."""
+    first one's speaker mention; or any two with the same cue, even with another attribution between
+    them) are joined here, for scoring against PolNeAR only."""
     out: list[dict] = []
     prev = None
+    by_cue: dict[int, int] = {}  # cue -> the record of its attribution (a cue has one)
     for s in statements:
-        joinable = text is not None and prev is not None and prev.end <= s.start and (
-            (s.kind == "direct" and prev.kind == "direct"
-             and (s.cue_start is None or s.cue_start == prev.cue_start) and s.speaker_start is not None
-             and s.speaker_start == prev.speaker_start and "\n" not in text[prev.end:s.start])
-            # pieces of one attribution (the tagger's): one cue, one speaker
-            or (s.cue_start is not None and s.cue_start == prev.cue_start and s.speaker_start == prev.speaker_start))
+        # pieces of one attribution (the tagger's): one cue (their speakers may differ where the rules
+        # filled them in), even with another attribution between them ("“A,” she said, referring to
+        # N. “B.”")
+        target = by_cue.get(s.cue_start) if text is not None and s.cue_start is not None else None
+        joinable = target is not None or (text is not None and prev is not None and prev.end <= s.start and (
+            s.kind == "direct" and prev.kind == "direct"
+            and (s.cue_start is None or s.cue_start == prev.cue_start) and s.speaker_start is not None
+            and s.speaker_start == prev.speaker_start and "\n" not in text[prev.end:s.start]))
         if joinable:
-            rec = out[-1]
+            rec = out[-1] if target is None else out[target]
             spans = rec["content"].get("spans") or [[rec["content"]["start"], rec["content"]["end"]]]
             spans.append([s.start, s.end])
             rec["content"] = {"start": spans[0][0], "end": s.end, "spans": spans}
         else:
             out.append({"doc_id": doc_id, "content": _without_attribution(s, text),
                         "source_text": s.speaker_mention, "cue_text": s.cue_text})
+            if s.cue_start is not None:
+                by_cue[s.cue_start] = len(out) - 1
         prev = s
     return out
 

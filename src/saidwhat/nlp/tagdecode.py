@@ -109,10 +109,13 @@ def group(text: str, items: list[tuple[str, int, int]], reach: int = 200) -> lis
 
     Runs touch when only sources and punctuation stand between them, in one paragraph. A cue between
     two touching contents that have no other cue joins them as the pieces of one attribution ("“A,”
-    she said, “B.”"; "RT can seem like …"); otherwise a cue takes the content right after it in its
+    she said, “B.”"; "RT can seem like …"; a cue after B that has content of its own after it does
+    not count); otherwise a cue takes the content right after it in its
     sentence ("X said that …"), else the one right before it ("…, X said"). A content with no cue
-    continues the attribution before it when that one's cue stands between them, or when nothing
-    but spaces and punctuation does (a paragraph break). What is left takes the nearest free cue of
+    continues the attribution before it when that one's cue stands between them (but not when
+    another cue, still free, stands there too: "“A,” she said, adding “B”"), or when nothing but
+    spaces and punctuation does (a paragraph break); a quotation after a reported content nested in
+    a split quote continues the quote ("“A,” said X, referring to N. “B.”": B goes with A). What is left takes the nearest free cue of
     its sentence. The source is the nearest free source run by the cue. Content with no cue at all
     is dropped unless it is a quotation."""
     def words_between(a: int, b: int) -> bool:
@@ -157,8 +160,9 @@ def group(text: str, items: list[tuple[str, int, int]], reach: int = 200) -> lis
     used: set[int] = set()
     for q in cues:  # the cue between two pieces of one attribution
         a, b = left[q], right[q]
+        after_b = cue_right_of.get(b)  # a cue after b that takes content of its own after it leaves b
         if a is not None and b is not None and a not in owner and cue_left_of.get(a) is None \
-                and cue_right_of.get(b) is None:
+                and (after_b is None or right[after_b] is not None):
             owner[a], owner[b] = q, -1
             attr[a] = [a, b]
             used.add(q)
@@ -171,15 +175,27 @@ def group(text: str, items: list[tuple[str, int, int]], reach: int = 200) -> lis
                 used.add(q)
     contents = [k for k in range(n) if kind[k] == "C"]
     root_of = {c: c for c in attr}
-    for prv, c in zip(contents, contents[1:]):  # further pieces
+    for i, (prv, c) in enumerate(zip(contents, contents[1:])):  # further pieces
         if c in owner or prv not in root_of:
             continue
         root = root_of[prv]
+        if i and QUOTE.match(text, items[c][1]) and not QUOTE.search(text, items[prv][1], items[prv][2]):
+            a = contents[i - 1]  # "“A,” said X, referring to N. “B.”": B goes on A, not on N
+            if a in root_of and QUOTE.search(text, items[a][1], items[a][2]) and \
+                    all(kind[k] in "SQ" for k in range(a + 1, prv)) and "\n" not in text[items[a][2]:items[c][1]] \
+                    and not WORD.search(text, items[prv][2], items[c][1]):
+                root = root_of[a]
+                attr[root].append(c)
+                owner[c] = -1
+                root_of[c] = root
+                continue
         q = owner[root]
         gap = text[items[prv][2]:items[c][1]]
         between = [k for k in range(prv + 1, c)]
         if (not WORD.search(gap) and not between) or \
-                (q in between and "\n" not in gap and all(kind[k] in "SQ" for k in between)):
+                (q in between and "\n" not in gap and all(kind[k] in "SQ" for k in between)
+                 # another cue between, still free, takes it ("“A,” she said, adding “B”")
+                 and not (any(kind[k] == "Q" and k != q and k not in used for k in between))):
             attr[root].append(c)
             owner[c] = -1
             root_of[c] = root
