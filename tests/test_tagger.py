@@ -139,6 +139,14 @@ def test_a_cue_between_two_contents_takes_both_when_the_next_cue_has_its_own():
                     (["whether firms will leave"], "one question is", "Tim Cook")]
 
 
+def test_a_paragraph_break_parts_a_report_from_the_quotation_after_it():
+    text = "31 Latinos Share Their Thoughts On Donald Trump.\n\n“We need law and order.”"
+    items = _items(text, ("S", "31 Latinos"), ("Q", "Share Their Thoughts On"), ("C", "Donald Trump"),
+                   ("C", "“We need law and order.”"))
+    recs = [_texts(text, r) for r in group(text, items)]
+    assert recs == [(["Donald Trump"], "Share Their Thoughts On", "31 Latinos"), (["“We need law and order.”"], None, None)]
+
+
 def test_a_source_is_shared_by_a_second_cue_of_its_sentence():
     text = "Sen. Perdue said the ads failed, arguing that divisions were the bigger hurdle."
     items = _items(text, ("S", "Sen. Perdue"), ("Q", "said"), ("C", "the ads failed"), ("Q", "arguing"),

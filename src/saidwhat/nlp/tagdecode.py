@@ -114,7 +114,8 @@ def group(text: str, items: list[tuple[str, int, int]], reach: int = 200) -> lis
     sentence ("X said that …"), else the one right before it ("…, X said"). A content with no cue
     continues the attribution before it when that one's cue stands between them (but not when
     another cue, still free, stands there too: "“A,” she said, adding “B”"), or when nothing but
-    spaces and punctuation does (a paragraph break); a quotation after a reported content nested in
+    spaces and punctuation does (a paragraph break: a quotation after a quotation, a report after a
+    report); a quotation after a reported content nested in
     a split quote continues the quote ("“A,” said X, referring to N. “B.”": B goes with A). What is left takes the nearest free cue of
     its sentence. The source is the nearest free source run by the cue. Content with no cue at all
     is dropped unless it is a quotation."""
@@ -192,7 +193,10 @@ def group(text: str, items: list[tuple[str, int, int]], reach: int = 200) -> lis
         q = owner[root]
         gap = text[items[prv][2]:items[c][1]]
         between = [k for k in range(prv + 1, c)]
-        if (not WORD.search(gap) and not between) or \
+        # across a paragraph break, a quotation goes on from a quotation, a report from a report
+        # (not a headline's "… On Donald Trump" into the quotation of the paragraph after it)
+        if (not WORD.search(gap) and not between and not ("\n" in gap and bool(
+                QUOTE.search(text, items[prv][1], items[prv][2])) != bool(QUOTE.match(text, items[c][1])))) or \
                 (q in between and "\n" not in gap and all(kind[k] in "SQ" for k in between)
                  # another cue between, still free, takes it ("“A,” she said, adding “B”")
                  and not (any(kind[k] == "Q" and k != q and k not in used for k in between))):
