@@ -110,14 +110,13 @@ def group(text: str, items: list[tuple[str, int, int]], reach: int = 200) -> lis
     Runs touch when only sources and punctuation stand between them, in one paragraph. A cue between
     two touching contents that have no other cue joins them as the pieces of one attribution ("“A,”
     she said, “B.”"; "RT can seem like …"; a cue after B that has content of its own after it does
-    not count); otherwise a cue takes the content right after it in its
-    sentence ("X said that …"), else the one right before it ("…, X said"). A content with no cue
-    continues the attribution before it when that one's cue stands between them (but not when
-    another cue, still free, stands there too: "“A,” she said, adding “B”"), or when nothing but
-    spaces and punctuation does (a paragraph break: a quotation after a quotation, a report after a
-    report); a quotation after a reported content nested in
-    a split quote continues the quote ("“A,” said X, referring to N. “B.”": B goes with A). What is left takes the nearest free cue of
-    its sentence. The source is the nearest free source run by the cue. Content with no cue at all
+    not count); otherwise a cue takes the content right after it in its sentence ("X said that …"),
+    else the one right before it ("…, X said"). A content with no cue continues the attribution
+    before it when that one's cue stands between them (but not when another cue, still free, stands
+    there too: "“A,” she said, adding “B”"), or when nothing but spaces and punctuation does (a
+    paragraph break: a quotation after a quotation, a report after a report); a quotation after a
+    reported content nested in a split quote continues the quote ("“A,” said X, referring to N.
+    “B.”": B goes with A). What is left takes the nearest free cue of its sentence. The source is the nearest free source run by the cue. Content with no cue at all
     is dropped unless it is a quotation."""
     def words_between(a: int, b: int) -> bool:
         return b > a and bool(WORD.search(text, a, b))
@@ -199,7 +198,7 @@ def group(text: str, items: list[tuple[str, int, int]], reach: int = 200) -> lis
                 QUOTE.search(text, items[prv][1], items[prv][2])) != bool(QUOTE.match(text, items[c][1])))) or \
                 (q in between and "\n" not in gap and all(kind[k] in "SQ" for k in between)
                  # another cue between, still free, takes it ("“A,” she said, adding “B”")
-                 and not (any(kind[k] == "Q" and k != q and k not in used for k in between))):
+                 and not any(kind[k] == "Q" and k != q and k not in used for k in between)):
             attr[root].append(c)
             owner[c] = -1
             root_of[c] = root
