@@ -24,6 +24,11 @@ def _items(text, *runs):
     return out
 
 
+def _grouped(text, *runs):
+    """group()'s attributions of the tagged runs (as for _items), as _texts gives them."""
+    return [_texts(text, r) for r in group(text, _items(text, *runs))]
+
+
 def _texts(text, rec):
     pick = lambda span: text[span[0]:span[1]] if span else None  # noqa: E731
     return [text[a:b] for a, b in rec["content"]], pick(rec["cue"]), pick(rec["source"])
@@ -73,27 +78,24 @@ def test_spans_of_splits_at_every_begin_tag():
 
 def test_cue_before_and_after_its_content():
     text = "The senator said that the plan will pass. The plan is dead, her rival said."
-    items = _items(text, ("S", "The senator"), ("Q", "said"), ("C", "that the plan will pass"),
-                   ("C", "The plan is dead"), ("S", "her rival"), ("Q", "said"))
-    recs = [_texts(text, r) for r in group(text, items)]
+    recs = _grouped(text, ("S", "The senator"), ("Q", "said"), ("C", "that the plan will pass"),
+                    ("C", "The plan is dead"), ("S", "her rival"), ("Q", "said"))
     assert recs == [(["that the plan will pass"], "said", "The senator"),
                     (["The plan is dead"], "said", "her rival")]
 
 
 def test_words_between_a_cue_and_its_content_keep_them_together():
     text = "The senator said on Monday that the plan will pass. Many voters believe the economy is worse."
-    items = _items(text, ("S", "The senator"), ("Q", "said"), ("C", "that the plan will pass"),
-                   ("S", "Many voters"), ("Q", "believe"), ("C", "the economy is worse"))
-    recs = [_texts(text, r) for r in group(text, items)]
+    recs = _grouped(text, ("S", "The senator"), ("Q", "said"), ("C", "that the plan will pass"),
+                    ("S", "Many voters"), ("Q", "believe"), ("C", "the economy is worse"))
     assert recs == [(["that the plan will pass"], "said", "The senator"),
                     (["the economy is worse"], "believe", "Many voters")]
 
 
 def test_quote_split_by_its_attribution_is_one_attribution():
     text = "“We will win,” she said, “and we will win big.” Later, the mayor said the vote was close."
-    items = _items(text, ("C", "“We will win,”"), ("S", "she"), ("Q", "said"), ("C", "“and we will win big.”"),
-                   ("S", "the mayor"), ("Q", "said"), ("C", "the vote was close"))
-    recs = [_texts(text, r) for r in group(text, items)]
+    recs = _grouped(text, ("C", "“We will win,”"), ("S", "she"), ("Q", "said"), ("C", "“and we will win big.”"),
+                    ("S", "the mayor"), ("Q", "said"), ("C", "the vote was close"))
     assert recs[0] == (["“We will win,”", "“and we will win big.”"], "said", "she")
     assert recs[1] == (["the vote was close"], "said", "the mayor")
 
@@ -107,51 +109,47 @@ def test_a_second_quote_after_the_attribution_sentence_continues_it():
 
 def test_a_quote_with_a_cue_of_its_own_is_not_a_continuation():
     text = "“Coal is fine,” he said. “Carbon is the villain,” he added."
-    items = _items(text, ("C", "“Coal is fine,”"), ("S", "he"), ("Q", "said"), ("C", "“Carbon is the villain,”"),
-                   ("S", "he"), ("Q", "added"))
-    recs = [_texts(text, r) for r in group(text, items)]
+    recs = _grouped(text, ("C", "“Coal is fine,”"), ("S", "he"), ("Q", "said"),
+                    ("C", "“Carbon is the villain,”"), ("S", "he"), ("Q", "added"))
     assert recs == [(["“Coal is fine,”"], "said", "he"), (["“Carbon is the villain,”"], "added", "he")]
 
 
 def test_an_attribution_inside_a_split_quote_leaves_the_quote_whole():
     text = "“This is in their heads,” said Caddell, speaking of the health issue. “It is worrying them.”"
-    items = _items(text, ("C", "“This is in their heads,”"), ("Q", "said"), ("S", "Caddell"), ("Q", "speaking of"),
-                   ("C", "the health issue"), ("C", "“It is worrying them.”"))
-    recs = [_texts(text, r) for r in group(text, items)]
+    recs = _grouped(text, ("C", "“This is in their heads,”"), ("Q", "said"), ("S", "Caddell"), ("Q", "speaking of"),
+                    ("C", "the health issue"), ("C", "“It is worrying them.”"))
     assert recs == [(["“This is in their heads,”", "“It is worrying them.”"], "said", "Caddell"),
                     (["the health issue"], "speaking of", "Caddell")]
 
 
 def test_a_second_cue_still_free_takes_the_quote_after_it():
     text = "“We can't afford this,” Trump said, adding later, “NATO is costing us a fortune.”"
-    items = _items(text, ("C", "“We can't afford this,”"), ("S", "Trump"), ("Q", "said"), ("Q", "adding"),
-                   ("C", "“NATO is costing us a fortune.”"))
-    recs = [_texts(text, r) for r in group(text, items)]
-    assert recs == [(["“We can't afford this,”"], "said", "Trump"), (["“NATO is costing us a fortune.”"], "adding", "Trump")]
+    recs = _grouped(text, ("C", "“We can't afford this,”"), ("S", "Trump"), ("Q", "said"), ("Q", "adding"),
+                    ("C", "“NATO is costing us a fortune.”"))
+    assert recs == [(["“We can't afford this,”"], "said", "Trump"),
+                    (["“NATO is costing us a fortune.”"], "adding", "Trump")]
 
 
 def test_a_cue_between_two_contents_takes_both_when_the_next_cue_has_its_own():
     text = "Its efforts -- which Tim Cook called ''total crap'' -- one question is whether firms will leave."
-    items = _items(text, ("C", "which"), ("S", "Tim Cook"), ("Q", "called"), ("C", "''total crap''"),
-                   ("Q", "one question is"), ("C", "whether firms will leave"))
-    recs = [_texts(text, r) for r in group(text, items)]
+    recs = _grouped(text, ("C", "which"), ("S", "Tim Cook"), ("Q", "called"), ("C", "''total crap''"),
+                    ("Q", "one question is"), ("C", "whether firms will leave"))
     assert recs == [(["which", "''total crap''"], "called", "Tim Cook"),
                     (["whether firms will leave"], "one question is", "Tim Cook")]
 
 
 def test_a_paragraph_break_parts_a_report_from_the_quotation_after_it():
     text = "31 Latinos Share Their Thoughts On Donald Trump.\n\n“We need law and order.”"
-    items = _items(text, ("S", "31 Latinos"), ("Q", "Share Their Thoughts On"), ("C", "Donald Trump"),
-                   ("C", "“We need law and order.”"))
-    recs = [_texts(text, r) for r in group(text, items)]
-    assert recs == [(["Donald Trump"], "Share Their Thoughts On", "31 Latinos"), (["“We need law and order.”"], None, None)]
+    recs = _grouped(text, ("S", "31 Latinos"), ("Q", "Share Their Thoughts On"), ("C", "Donald Trump"),
+                    ("C", "“We need law and order.”"))
+    assert recs == [(["Donald Trump"], "Share Their Thoughts On", "31 Latinos"),
+                    (["“We need law and order.”"], None, None)]
 
 
 def test_a_source_is_shared_by_a_second_cue_of_its_sentence():
     text = "Sen. Perdue said the ads failed, arguing that divisions were the bigger hurdle."
-    items = _items(text, ("S", "Sen. Perdue"), ("Q", "said"), ("C", "the ads failed"), ("Q", "arguing"),
-                   ("C", "that divisions were the bigger hurdle"))
-    recs = [_texts(text, r) for r in group(text, items)]
+    recs = _grouped(text, ("S", "Sen. Perdue"), ("Q", "said"), ("C", "the ads failed"), ("Q", "arguing"),
+                    ("C", "that divisions were the bigger hurdle"))
     assert recs == [(["the ads failed"], "said", "Sen. Perdue"),
                     (["that divisions were the bigger hurdle"], "arguing", "Sen. Perdue")]
 

@@ -116,8 +116,9 @@ def group(text: str, items: list[tuple[str, int, int]], reach: int = 200) -> lis
     there too: "“A,” she said, adding “B”"), or when nothing but spaces and punctuation does (a
     paragraph break: a quotation after a quotation, a report after a report); a quotation after a
     reported content nested in a split quote continues the quote ("“A,” said X, referring to N.
-    “B.”": B goes with A). What is left takes the nearest free cue of its sentence. The source is the nearest free source run by the cue. Content with no cue at all
-    is dropped unless it is a quotation."""
+    “B.”": B goes with A). What is left takes the nearest free cue of its sentence. The source is the
+    nearest free source run by the cue. Content with no cue at all is dropped unless it is a
+    quotation."""
     def words_between(a: int, b: int) -> bool:
         return b > a and bool(WORD.search(text, a, b))
 
@@ -175,30 +176,36 @@ def group(text: str, items: list[tuple[str, int, int]], reach: int = 200) -> lis
                 used.add(q)
     contents = [k for k in range(n) if kind[k] == "C"]
     root_of = {c: c for c in attr}
+
+    def quoted(k: int) -> bool:
+        return bool(QUOTE.search(text, items[k][1], items[k][2]))
+
+    def further_root(i: int, prv: int, c: int) -> int | None:
+        """The attribution content c goes on (prv: the content before it, contents[i]), or None."""
+        opens_quote = bool(QUOTE.match(text, items[c][1]))
+        if i and opens_quote and not quoted(prv):
+            a = contents[i - 1]  # "“A,” said X, referring to N. “B.”": B goes on A, not on N
+            if a in root_of and quoted(a) and all(kind[k] in "SQ" for k in range(a + 1, prv)) \
+                    and "\n" not in text[items[a][2]:items[c][1]] and not WORD.search(text, items[prv][2], items[c][1]):
+                return root_of[a]
+        root = root_of[prv]
+        q = owner[root]
+        gap = text[items[prv][2]:items[c][1]]
+        between = range(prv + 1, c)
+        if not WORD.search(gap) and not between:
+            # across a paragraph break, a quotation goes on from a quotation, a report from a report
+            # (not a headline's "… On Donald Trump" into the quotation of the paragraph after it)
+            return root if "\n" not in gap or quoted(prv) == opens_quote else None
+        if q in between and "\n" not in gap and all(kind[k] in "SQ" for k in between) \
+                and not any(kind[k] == "Q" and k != q and k not in used for k in between):
+            return root  # its cue between, and no other cue still free there ("“A,” she said, adding “B”")
+        return None
+
     for i, (prv, c) in enumerate(zip(contents, contents[1:])):  # further pieces
         if c in owner or prv not in root_of:
             continue
-        root = root_of[prv]
-        if i and QUOTE.match(text, items[c][1]) and not QUOTE.search(text, items[prv][1], items[prv][2]):
-            a = contents[i - 1]  # "“A,” said X, referring to N. “B.”": B goes on A, not on N
-            if a in root_of and QUOTE.search(text, items[a][1], items[a][2]) and \
-                    all(kind[k] in "SQ" for k in range(a + 1, prv)) and "\n" not in text[items[a][2]:items[c][1]] \
-                    and not WORD.search(text, items[prv][2], items[c][1]):
-                root = root_of[a]
-                attr[root].append(c)
-                owner[c] = -1
-                root_of[c] = root
-                continue
-        q = owner[root]
-        gap = text[items[prv][2]:items[c][1]]
-        between = [k for k in range(prv + 1, c)]
-        # across a paragraph break, a quotation goes on from a quotation, a report from a report
-        # (not a headline's "… On Donald Trump" into the quotation of the paragraph after it)
-        if (not WORD.search(gap) and not between and not ("\n" in gap and bool(
-                QUOTE.search(text, items[prv][1], items[prv][2])) != bool(QUOTE.match(text, items[c][1])))) or \
-                (q in between and "\n" not in gap and all(kind[k] in "SQ" for k in between)
-                 # another cue between, still free, takes it ("“A,” she said, adding “B”")
-                 and not any(kind[k] == "Q" and k != q and k not in used for k in between)):
+        root = further_root(i, prv, c)
+        if root is not None:
             attr[root].append(c)
             owner[c] = -1
             root_of[c] = root
