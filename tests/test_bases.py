@@ -159,6 +159,44 @@ def test_updates_of_rank_above_16_are_stored_int8_and_read_back(tmp_path):
     assert not np.allclose(encoder.Encoder(tmp_path / "plain.npz").logits(ids, mask), exact, atol=1e-2)  # it matters
 
 
+def test_int4_packs_two_numbers_a_byte_and_reads_back_within_half_a_step():
+    """requantized turns an int8 file's matrices into int4 (-8..7, two a byte, a float16 scale per
+    GROUP numbers of a row): every number reads back within half its group's step, signs and the
+    byte order right; matrices whose rows do not split into groups stay int8."""
+    rng = np.random.default_rng(3)
+    w = (rng.standard_normal((24, 2 * encoder.GROUP)) * np.array([0.01, 1.0] * encoder.GROUP)).astype(np.float32)
+    w[0, :3] = [-1e-9, 0.0, 5.0]  # a tiny and an exact zero beside a large number
+    odd = rng.standard_normal((20, 40)).astype(np.float32)
+    lora = rng.standard_normal((16, 2 * encoder.GROUP)).astype(np.float16)
+    eight = encoder.quantized({"a.weight": w, "b.weight": odd, "layers.0.lora.qkv_a": lora})
+    four = encoder.requantized(eight)
+    direct = encoder.quantized({"a.weight": w, "b.weight": odd, "layers.0.lora.qkv_a": lora}, bits=4)
+    assert direct.keys() == four.keys() and all(np.array_equal(direct[k], four[k]) for k in four)
+    assert four["a.weight"].dtype == np.uint8 and four["a.weight"].shape == (24, encoder.GROUP)
+    assert "a.weight:scale" not in four and four["a.weight:scale4"].shape == (24, 2)
+    assert four["b.weight"].dtype == np.int8 and "b.weight:scale" in four  # 40 is no multiple of the group
+    assert four["layers.0.lora.qkv_a"].dtype == np.int8  # the rank-16 factors: int8
+    back = encoder._from_int4(four["a.weight"], four["a.weight:scale4"])
+    step = np.repeat(four["a.weight:scale4"].astype(np.float32), encoder.GROUP, axis=1)
+    int8 = eight["a.weight"].astype(np.float32) * eight["a.weight:scale"][:, None]
+    assert (np.abs(back - int8) <= step / 2 + 1e-6).all()
+    assert back[0, 2] == pytest.approx(int8[0, 2], rel=1e-3) and back[0, 1] == 0.0
+    assert (np.sign(back[np.abs(back) > 0]) == np.sign(int8[np.abs(back) > 0])).all()
+
+
+def test_an_int4_file_gives_nearly_the_int8_files_logits(tmp_path):
+    base = BASES["minilm"]
+    raw = dict(np.load(tagger.WEIGHTS))
+    np.savez(tmp_path / "int4.npz", **encoder.requantized(raw))
+    assert (tmp_path / "int4.npz").stat().st_size < 0.6 * tagger.WEIGHTS.stat().st_size
+    ids = np.array([[base.cls, 2040, 2056, 2000, 1996, 3712, base.sep]])
+    mask = np.ones_like(ids)
+    exact = encoder.Encoder(tagger.WEIGHTS).logits(ids, mask)
+    out = encoder.Encoder(tmp_path / "int4.npz").logits(ids, mask)
+    assert np.abs(out - exact).max() < 0.25 * np.abs(exact).max()  # all six MiniLM layers int4
+    assert (out.argmax(-1) == exact.argmax(-1)).mean() >= 6 / 7
+
+
 def test_weights_without_a_base_name_are_minilm(tmp_path):
     np.savez(tmp_path / "old.npz", **{"head.bias": np.zeros(7, dtype=np.float16)})
     assert encoder.weights_base(tmp_path / "old.npz").name == "minilm"

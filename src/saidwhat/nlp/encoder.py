@@ -1,7 +1,7 @@
 """A tagger weights file and its encoder's forward pass, in numpy (no PyTorch at run time).
 
-A file (train_tagger.py writes it) holds the fine-tuned matrices, int8 with a per-row scale or float16
-(``quantized``), the low-rank updates of layers its run kept frozen (``layers.N.lora.*``), the parse
+A file (train_tagger.py writes it) holds the fine-tuned matrices, int8 with a per-row scale, int4 with a
+scale per 64 numbers of a row, or float16 (``quantized``), the low-rank updates of layers its run kept frozen (``layers.N.lora.*``), the parse
 feature tables and their label lists (``vocab.*``) and what the run was (``meta.*``); what it leaves out
 (the word-piece embeddings, the frozen layers) comes from its base (bases.py, ``kept_from_base``).
 """
@@ -68,16 +68,45 @@ def merge_adapters(w: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 
+GROUP = 64  # int4 matrices: one scale for each GROUP neighbouring numbers of a row
+
+
 def read_weights(path: Path) -> dict[str, np.ndarray]:
-    """float32 arrays of a weights file; int8 matrices come with a per-row scale (``name:scale``)."""
+    """float32 arrays of a weights file; int8 matrices come with a per-row scale (``name:scale``),
+    int4 ones (two to a byte) with a scale per GROUP numbers of a row (``name:scale4``)."""
     raw = dict(np.load(path))
     out = {}
     for k, v in raw.items():
-        if k.endswith(":scale") or k.startswith(("vocab.", "meta.")):
+        if k.endswith((":scale", ":scale4")) or k.startswith(("vocab.", "meta.")):
+            continue
+        if k + ":scale4" in raw:
+            out[k] = _from_int4(v, raw[k + ":scale4"])
             continue
         scale = raw.get(k + ":scale")
         out[k] = v.astype(np.float32) * scale[:, None] if scale is not None else v.astype(np.float32)
     return out
+
+
+def _to_int4(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A matrix as int4 numbers -8..7 (two a byte, the even column in the low half) and a float16
+    scale per GROUP of a row (the group's largest magnitude over 7; at least float16's smallest
+    normal number, so no scale is zero)."""
+    r, c = v.shape
+    g = v.reshape(r, c // GROUP, GROUP)
+    scale = np.maximum((np.abs(g).max(-1) / 7.0).astype(np.float16), np.float16(6.2e-5))
+    q = np.clip(np.round(g / scale[..., None].astype(np.float32)), -8, 7).astype(np.int8).reshape(r, c)
+    packed = (q[:, 0::2] & 0x0F).astype(np.uint8) | ((q[:, 1::2] & 0x0F).astype(np.uint8) << 4)
+    return packed, scale
+
+
+def _from_int4(packed: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    r = packed.shape[0]
+    q = np.empty((r, packed.shape[1] * 2), dtype=np.int8)
+    q[:, 0::2] = (packed & 0x0F).astype(np.int8)
+    q[:, 1::2] = (packed >> 4).astype(np.int8)
+    q[q > 7] -= 16
+    g = q.reshape(r, -1, GROUP).astype(np.float32) * scale.astype(np.float32)[..., None]
+    return g.reshape(r, -1)
 
 
 def held_out_share(path: Path) -> float | None:
@@ -92,8 +121,9 @@ def read_vocab(path: Path) -> dict[str, list[str]]:
     return {k: [str(x) for x in raw[f"vocab.{k}"]] for k in FEATURES if f"vocab.{k}" in raw}
 
 
-def quantized(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Matrices as int8 with a float32 scale per row (weights-only quantization); the rest float16."""
+def quantized(arrays: dict[str, np.ndarray], bits: int = 8) -> dict[str, np.ndarray]:
+    """Matrices as int8 with a float32 scale per row (weights-only quantization); the rest float16.
+    ``bits=4``: ``requantized`` of that, about half the size again."""
     out = {}
     for k, v in arrays.items():
         if k.startswith(("vocab.", "meta.")):
@@ -101,11 +131,30 @@ def quantized(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
             continue
         v = np.asarray(v, dtype=np.float32)
         if v.ndim == 2 and min(v.shape) > 16:
-            scale = np.maximum(np.abs(v).max(1), 1e-8) / 127.0
-            out[k] = np.round(v / scale[:, None]).astype(np.int8)
-            out[k + ":scale"] = scale.astype(np.float32)
+            out[k], out[k + ":scale"] = _to_int8(v)
         else:
             out[k] = v.astype(np.float16)
+    return requantized(out) if bits == 4 else out
+
+
+def _to_int8(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    scale = np.maximum(np.abs(v).max(1), 1e-8) / 127.0
+    return np.round(v / scale[:, None]).astype(np.int8), scale.astype(np.float32)
+
+
+def requantized(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """A weights file's arrays (``quantized``'s int8) with its int8 matrices whose rows split into
+    GROUPs as int4 (``_to_int4``, from the int8 values) and its float16 rank-16 factors (the
+    low-rank updates, ``layers.N.lora.*``) as int8."""
+    turn = {k for k, v in arrays.items() if k + ":scale" in arrays and v.shape[1] % GROUP == 0}
+    out = {}
+    for k, v in arrays.items():
+        if k in turn:
+            out[k], out[k + ":scale4"] = _to_int4(v.astype(np.float32) * arrays[k + ":scale"][:, None])
+        elif ".lora." in k and v.dtype == np.float16 and v.ndim == 2 and min(v.shape) == 16:
+            out[k], out[k + ":scale"] = _to_int8(v.astype(np.float32))
+        elif not (k.endswith(":scale") and k[:-len(":scale")] in turn):
+            out[k] = v
     return out
 
 

@@ -11,7 +11,8 @@ N layers as pretrained too (read from the base as well, so the file holds only w
 MPNet layer at rank 8), which the file holds and tagger.py adds to the base's matrices on loading.
 Everything else (the layers above, a 7-way BIO head over source / cue / content, parse features fed to
 the first trained layer) is trained and written to ``--out`` as float16 (``--int8``: int8 matrices,
-half the size: MiniLM 11 MB, MPNet's top six layers 43 MB). ``--crf`` adds a linear-chain CRF's loss
+half the size: MiniLM 11 MB, MPNet's top six layers 43 MB; ``--int4``: int4 with a float16 scale per
+64 numbers, from those int8 values, MPNet's 24 MB). ``--crf`` adds a linear-chain CRF's loss
 over learned tag-to-tag scores, which the tagger's Viterbi decoding then uses. ``--bf16`` runs the
 encoder in bfloat16 (autocast; faster where the CPU has bfloat16 instructions). Needs PyTorch (``pip
 install -e '.[train]'``); running the tagger does not (tagger.py is numpy). Never run in CI: on 2 cores
@@ -198,17 +199,18 @@ def to_tensors(torch, batch, pad: int = 0):
 
 
 def save(model, path: str, vocab: dict | None = None, int8: bool = False, heldout: float | None = None,
-         base: Base = BASES["minilm"]) -> None:
+         base: Base = BASES["minilm"], int4: bool = False) -> None:
     """The trained weights, without what stayed frozen (the word embeddings; with ``frozen`` layers,
     the embeddings and those layers too: tagger.py reads them from the base), as float16 or int8
-    matrices (``int8``); the parse-feature label lists, the base's name (``meta.base``), the frozen
-    layer count (``meta.frozen``) and the held-out share of the run (``meta.heldout``)."""
+    matrices (``int8``; ``int4``: encoder.requantized's int4 of those); the parse-feature label
+    lists, the base's name (``meta.base``), the frozen layer count (``meta.frozen``) and the
+    held-out share of the run (``meta.heldout``)."""
     from .encoder import quantized
     frozen = getattr(model, "frozen", 0)
     arrays = {k: v.detach().numpy().astype(np.float16) for k, v in model.state_dict().items()
               if not kept_from_base(k, frozen)}
-    if int8:  # from the float16 values: the same bytes as quantizing a float16 file afterwards
-        arrays = quantized(arrays)
+    if int8 or int4:  # from the float16 values: the same bytes as quantizing a float16 file afterwards
+        arrays = quantized(arrays, bits=4 if int4 else 8)
     for k, labels in (vocab or {}).items():
         arrays[f"vocab.{k}"] = np.array(labels)
     arrays["meta.base"] = np.array(base.name)
@@ -248,6 +250,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="also feed the spaCy parse (tag, dependency, head side, sentence start, head's label)")
     ap.add_argument("--model", default=None, help="spaCy model for --parse-features (default: the configured one)")
     ap.add_argument("--int8", action="store_true", help="write int8 matrices (half the size)")
+    ap.add_argument("--int4", action="store_true",
+                    help="write int4 matrices, a float16 scale per 64 numbers (the int8 file's size less 45 %%)")
     ap.add_argument("--crf", action="store_true",
                     help="also learn tag-to-tag transition scores (a CRF loss added to the per-piece one)")
     ap.add_argument("--base", choices=sorted(BASES), default="minilm",
@@ -370,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
                       "the same command goes on from it", file=sys.stderr)
                 return STOPPED
         skip = 0
-        save(model, args.out, vocab, args.int8, args.heldout, base)
+        save(model, args.out, vocab, args.int8, args.heldout, base, args.int4)
         scored = f"held-out {evaluate(torch, model, held_data, base.pad)}" if held_data else "no held-out articles"
         print(f"epoch {epoch + 1}: {scored}; saved {args.out}", file=sys.stderr)
         if run:
