@@ -1,9 +1,10 @@
 """A tagger weights file and its encoder's forward pass, in numpy (no PyTorch at run time).
 
-A file (train_tagger.py writes it) holds the fine-tuned matrices, int8 with a per-row scale, int4 with a
-scale per 64 numbers of a row, or float16 (``quantized``), the low-rank updates of layers its run kept frozen (``layers.N.lora.*``), the parse
-feature tables and their label lists (``vocab.*``) and what the run was (``meta.*``); what it leaves out
-(the word-piece embeddings, the frozen layers) comes from its base (bases.py, ``kept_from_base``).
+A file (train_tagger.py writes it) holds the fine-tuned matrices, int8 with a per-row scale, int4 with
+a scale per GROUP numbers of a row, or float16 (``quantized``), the low-rank updates of layers its run
+kept frozen (``layers.N.lora.*``), the parse feature tables and their label lists (``vocab.*``) and
+what the run was (``meta.*``); what it leaves out (the word-piece embeddings, the frozen layers) comes
+from its base (bases.py, ``kept_from_base``).
 """
 from __future__ import annotations
 
@@ -144,14 +145,14 @@ def _to_int8(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def requantized(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """A weights file's arrays (``quantized``'s int8) with its int8 matrices whose rows split into
-    GROUPs as int4 (``_to_int4``, from the int8 values) and its float16 rank-16 factors (the
-    low-rank updates, ``layers.N.lora.*``) as int8."""
+    GROUPs as int4 (``_to_int4``, from the int8 values) and the low-rank factors it left float16
+    (``layers.N.lora.*``, rank 16 or less) as int8."""
     turn = {k for k, v in arrays.items() if k + ":scale" in arrays and v.shape[1] % GROUP == 0}
     out = {}
     for k, v in arrays.items():
         if k in turn:
             out[k], out[k + ":scale4"] = _to_int4(v.astype(np.float32) * arrays[k + ":scale"][:, None])
-        elif ".lora." in k and v.dtype == np.float16 and v.ndim == 2 and min(v.shape) == 16:
+        elif ".lora." in k and v.dtype == np.float16 and v.ndim == 2:
             out[k], out[k + ":scale"] = _to_int8(v.astype(np.float32))
         elif not (k.endswith(":scale") and k[:-len(":scale")] in turn):
             out[k] = v

@@ -198,19 +198,19 @@ def to_tensors(torch, batch, pad: int = 0):
             None if feats is None else torch.from_numpy(feats))
 
 
-def save(model, path: str, vocab: dict | None = None, int8: bool = False, heldout: float | None = None,
-         base: Base = BASES["minilm"], int4: bool = False) -> None:
+def save(model, path: str, vocab: dict | None = None, bits: int | None = None, heldout: float | None = None,
+         base: Base = BASES["minilm"]) -> None:
     """The trained weights, without what stayed frozen (the word embeddings; with ``frozen`` layers,
-    the embeddings and those layers too: tagger.py reads them from the base), as float16 or int8
-    matrices (``int8``; ``int4``: encoder.requantized's int4 of those); the parse-feature label
+    the embeddings and those layers too: tagger.py reads them from the base), as float16 or (``bits``
+    8 or 4) int8 matrices or encoder.requantized's int4 of those; the parse-feature label
     lists, the base's name (``meta.base``), the frozen layer count (``meta.frozen``) and the
     held-out share of the run (``meta.heldout``)."""
     from .encoder import quantized
     frozen = getattr(model, "frozen", 0)
     arrays = {k: v.detach().numpy().astype(np.float16) for k, v in model.state_dict().items()
               if not kept_from_base(k, frozen)}
-    if int8 or int4:  # from the float16 values: the same bytes as quantizing a float16 file afterwards
-        arrays = quantized(arrays, bits=4 if int4 else 8)
+    if bits:  # from the float16 values: the same bytes as quantizing a float16 file afterwards
+        arrays = quantized(arrays, bits)
     for k, labels in (vocab or {}).items():
         arrays[f"vocab.{k}"] = np.array(labels)
     arrays["meta.base"] = np.array(base.name)
@@ -374,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
                       "the same command goes on from it", file=sys.stderr)
                 return STOPPED
         skip = 0
-        save(model, args.out, vocab, args.int8, args.heldout, base, args.int4)
+        save(model, args.out, vocab, 4 if args.int4 else 8 if args.int8 else None, args.heldout, base)
         scored = f"held-out {evaluate(torch, model, held_data, base.pad)}" if held_data else "no held-out articles"
         print(f"epoch {epoch + 1}: {scored}; saved {args.out}", file=sys.stderr)
         if run:
