@@ -47,17 +47,20 @@ bench: install
 
 # Retrain the learned components on PolNeAR train (CPU, seeded; never run in CI). First the attribution
 # taggers on all of train (needs torch, the [train] extra): the fast one fine-tunes all-MiniLM-L6-v2 (4 epochs,
-# ~45 min on 2 cores), the accurate one the top six layers of all-mpnet-base-v2 and rank-16 updates to the bottom six,
-# in bfloat16 (~135 min on a 2-core AVX512-BF16 CPU); then the
+# ~45 min on 2 cores), the accurate one twice (seeds 0 and 1, averaged when tagging): the top six layers of
+# all-mpnet-base-v2 and rank-16 updates to the bottom six, in bfloat16, int4 (~100 min a seed on a 2-core
+# AVX512-BF16 CPU); then the
 # rules path's learned cue detector and the content-span chooser that uses its scores (~30 min). The cue
 # detectors: the perceptron (rules-only path) and the dense one (tok2vec vectors; the chooser's cue
 # scores, out-of-fold in training).
+MPNET = --train ../shared/polnear/train.jsonl --base mpnet --freeze 6 --adapt 16 --lr 5e-5 --epochs 3 \
+	--parse-features --int4 --crf --heldout 0 --bf16
 train: install
 	$(BIN)/python -m pip install -q -e '.[train]'
 	$(BIN)/python -m saidwhat.nlp.train_tagger --train ../shared/polnear/train.jsonl \
 		--out src/saidwhat/data/attr_tagger.npz --seed 0 --epochs 4 --parse-features --int8 --crf --heldout 0 --bf16
-	$(BIN)/python -m saidwhat.nlp.train_tagger --train ../shared/polnear/train.jsonl --base mpnet --freeze 6 \
-		--adapt 16 --lr 5e-5 --out src/saidwhat/data/attr_tagger_mpnet.npz --seed 0 --epochs 3 --parse-features --int8 --crf --heldout 0 --bf16
+	$(BIN)/python -m saidwhat.nlp.train_tagger $(MPNET) --seed 0 --out src/saidwhat/data/attr_tagger_mpnet.npz
+	$(BIN)/python -m saidwhat.nlp.train_tagger $(MPNET) --seed 1 --out src/saidwhat/data/attr_tagger_mpnet_seed1.npz
 	$(BIN)/python -m saidwhat.nlp.train_cues --train ../shared/polnear/train.jsonl \
 		--out src/saidwhat/data/cue_model.json.gz --dense-out src/saidwhat/data/cue_dense.json.gz --seed 0
 	$(BIN)/python -m saidwhat.nlp.train_spans --train ../shared/polnear/train.jsonl \

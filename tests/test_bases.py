@@ -207,16 +207,21 @@ def test_weights_without_a_base_name_are_minilm(tmp_path):
 def test_which_packaged_tagger_runs(monkeypatch, tmp_path):
     monkeypatch.delenv("SAIDWHAT_TAGGER_WEIGHTS", raising=False)
     monkeypatch.setenv("SAIDWHAT_TAGGER_BASE", "minilm")
-    assert tagger.weights_path() == tagger.WEIGHTS
+    assert tagger.weights_paths() == (tagger.WEIGHTS,) and tagger.weights_path() == tagger.WEIGHTS
     monkeypatch.setenv("SAIDWHAT_TAGGER_BASE", "MPNet")
-    assert tagger.weights_path() == tagger.ACCURATE
+    assert tagger.weights_paths() == tagger.ACCURATE and len(tagger.ACCURATE) == 2  # two seeds averaged
     monkeypatch.setenv("SAIDWHAT_TAGGER_BASE", "bert")
     with pytest.raises(ValueError, match="minilm, mpnet"):
         tagger.weights_path()
     monkeypatch.delenv("SAIDWHAT_TAGGER_BASE")
     monkeypatch.setattr(tagger, "available", lambda path=tagger.WEIGHTS: path != tagger.ACCURATE)
-    assert tagger.weights_path() == tagger.WEIGHTS  # the accurate one's base missing: the fast one
+    assert tagger.weights_paths() == (tagger.WEIGHTS,)  # the accurate one's base missing: the fast one
     monkeypatch.setattr(tagger, "available", lambda path=tagger.WEIGHTS: True)
-    assert tagger.weights_path() == tagger.ACCURATE
+    assert tagger.weights_paths() == tagger.ACCURATE
     monkeypatch.setenv("SAIDWHAT_TAGGER_WEIGHTS", str(tmp_path / "run.npz"))
     assert tagger.weights_path() == tmp_path / "run.npz"
+
+
+def test_a_set_of_weights_files_is_available_only_when_each_is(tmp_path):
+    assert not tagger.available(()) and not tagger.available((tagger.WEIGHTS, tmp_path / "none.npz"))
+    assert tagger.available((tagger.WEIGHTS,)) == tagger.available(tagger.WEIGHTS)

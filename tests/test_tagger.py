@@ -248,7 +248,7 @@ def test_an_ensemble_averages_its_runs_probabilities_and_transitions(nlp, tmp_pa
     probabilities (not the log-probabilities) and the learned transitions; runs of two bases refuse."""
     import os
     from saidwhat.nlp.tagger import AttributionTagger, weights_paths
-    fast = PACKAGED["minilm"]
+    fast = PACKAGED["minilm"][0]
     if not available(fast):
         pytest.skip("the fast tagger's weights or base are not installed")
     raw = dict(np.load(fast))
@@ -273,7 +273,7 @@ def test_an_ensemble_averages_its_runs_probabilities_and_transitions(nlp, tmp_pa
     assert both.attributions(text, nlp(text))
     if available(PACKAGED["mpnet"]):
         with pytest.raises(ValueError, match="another base"):
-            AttributionTagger([fast, PACKAGED["mpnet"]])
+            AttributionTagger([fast, PACKAGED["mpnet"][0]])
 
 
 @needs_tagger

