@@ -187,8 +187,9 @@ def test_int4_packs_two_numbers_a_byte_and_reads_back_within_half_a_step():
 def test_an_int4_file_gives_nearly_the_int8_files_logits(tmp_path):
     base = BASES["minilm"]
     raw = dict(np.load(tagger.WEIGHTS))
-    np.savez(tmp_path / "int4.npz", **encoder.requantized(raw))
-    assert (tmp_path / "int4.npz").stat().st_size < 0.6 * tagger.WEIGHTS.stat().st_size
+    np.savez_compressed(tmp_path / "int4.npz", **encoder.requantized(raw))  # as train_tagger.save writes
+    np.savez_compressed(tmp_path / "int8.npz", **raw)
+    assert (tmp_path / "int4.npz").stat().st_size < 0.6 * (tmp_path / "int8.npz").stat().st_size
     ids = np.array([[base.cls, 2040, 2056, 2000, 1996, 3712, base.sep]])
     mask = np.ones_like(ids)
     exact = encoder.Encoder(tagger.WEIGHTS).logits(ids, mask)
@@ -225,3 +226,11 @@ def test_which_packaged_tagger_runs(monkeypatch, tmp_path):
 def test_a_set_of_weights_files_is_available_only_when_each_is(tmp_path):
     assert not tagger.available(()) and not tagger.available((tagger.WEIGHTS, tmp_path / "none.npz"))
     assert tagger.available((tagger.WEIGHTS,)) == tagger.available(tagger.WEIGHTS)
+
+
+def test_each_packaged_tagger_ships_under_50_mb():
+    """The weights a packaged tagger reads (every file of an ensemble together) stay small enough to ship."""
+    for name, paths in tagger.PACKAGED.items():
+        present = [p for p in paths if p.exists()]
+        assert present, f"the {name} tagger's weights are not in the package"
+        assert sum(p.stat().st_size for p in present) < 50e6, name
