@@ -72,3 +72,25 @@ def test_cli_event_filters_and_event_export(tmp_path, nlp, shared):
                           "event_type", "mode", "cameo"]
     body = out.read_text(encoding="utf-8")
     assert "Azerbaijan to end the blockade" not in body  # the statement not made has no event
+
+
+def test_the_coders_copy_of_a_span_is_spacys_as_doc_less_the_entities(nlp):
+    """pipeline.sub_doc (one parse array an article) gives the event coder the words, tags, lemmas,
+    morphology, sentence starts and dependencies Span.as_doc does, heads outside the span rewired the
+    same way, so the coder's features are the same; it leaves the entities out."""
+    from saidwhat.code.features import featurize
+    from saidwhat.pipeline import parse_array, sub_doc
+    doc = nlp("Russia's foreign ministry said on Thursday that Baku must lift the blockade. "
+              "\"We call on Azerbaijan to open the Lachin Corridor,\" Maria Zakharova told reporters in Moscow.")
+    attrs, array = parse_array(doc)
+
+    def seen(d):
+        return [(t.text, t.whitespace_, t.tag_, t.pos_, t.lemma_, str(t.morph), t.dep_, t.head.i, t.is_sent_start)
+                for t in d]
+    spans = [(0, len(doc)), (3, 9), (5, 14), (len(doc) - 6, len(doc)), (4, 4)]
+    for i, j in spans:
+        ours, theirs = sub_doc(doc, i, j, attrs, array), doc[i:j].as_doc()
+        assert seen(ours) == seen(theirs), (i, j)
+        assert featurize(ours) == featurize(theirs), (i, j)
+        assert not ours.ents
+    assert doc[5].head.i < 5 or doc[5].head.i >= 14 or any(t.head.i >= 14 or t.head.i < 5 for t in doc[5:14])  # a cut head

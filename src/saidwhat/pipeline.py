@@ -90,16 +90,36 @@ def _coding_cue(s: Statement, text: str) -> str | None:
     return s.cue
 
 
+def parse_array(doc):
+    """The article's parse as one array (``Doc.to_array``) of what the event coder reads: every
+    attribute ``Span.as_doc`` copies but the entity ones (the coder reads no entities)."""
+    from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE
+    attrs = [a for a in doc._get_array_attrs() if a not in (ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE)]
+    return attrs, doc.to_array(attrs)
+
+
+def sub_doc(doc, i: int, j: int, attrs, array):
+    """``doc[i:j].as_doc()`` without its entities, from the article's ``parse_array``: the same
+    words, tags, lemmas and dependencies (heads outside the span rewired as ``as_doc`` does), without
+    re-reading the article's array and entities for each statement (a third of the coder's time)."""
+    from spacy.tokens import Doc
+    span = doc[i:j] if j > i else doc[0:0]
+    sub = Doc(doc.vocab, words=[t.text for t in span], spaces=[bool(t.whitespace_) for t in span])
+    part = array[span.start:span.end].copy()
+    span._fix_dep_copy(attrs, part)
+    sub.from_array(attrs, part)
+    return sub
+
+
 def code_events(doc, stmts: list[Statement], document: Document) -> None:
     """PLOVER type/mode and CAMEO code of each statement, from the article's own parse."""
     if not stmts:
         return
     from .code.coder import code_many
     starts = [t.idx for t in doc]  # once per article: Doc.char_span walks the tokens per call
-    docs = []
-    for s in stmts:
-        i, j = max(0, bisect_right(starts, s.start) - 1), bisect_left(starts, s.end)
-        docs.append(doc[i:j].as_doc() if j > i else doc[0:0].as_doc())
+    attrs, array = parse_array(doc)
+    docs = [sub_doc(doc, max(0, bisect_right(starts, s.start) - 1), bisect_left(starts, s.end), attrs, array)
+            for s in stmts]
     events = code_many([s.quote for s in stmts], [_coding_cue(s, document.text) for s in stmts],
                        [s.negated for s in stmts], docs=docs)
     for s, ev in zip(stmts, events):
