@@ -132,7 +132,7 @@ class ActorIndex:
         self._office_re = []
         for o in self.offices:
             for p in sorted(o.phrases, key=len, reverse=True):
-                self._office_re.append((p, o))
+                self._office_re.append((p, re.compile(rf"(?<![\w])({re.escape(p)})(?![\w])"), o))
         self._office_re.sort(key=lambda po: len(po[0]), reverse=True)
 
     def get(self, actor_id: str) -> Actor | None:
@@ -215,9 +215,9 @@ class ActorIndex:
         return None
 
     def _generic(self, s: str, ctx: str | None, date: str | None) -> Actor | None:
-        for phrase, office in self._office_re:
+        for phrase, rx, office in self._office_re:
             # the substring test first: most phrases are not there, and it costs far less than the search
-            m = re.search(rf"(?<![\w])({re.escape(phrase)})(?![\w])", s) if phrase in s else None
+            m = rx.search(s) if phrase in s else None
             if not m:
                 continue
             before, after = s[:m.start()].strip(), s[m.end():].strip()
