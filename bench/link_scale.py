@@ -22,7 +22,8 @@ import random
 import time
 from datetime import date as _date
 
-from saidwhat.link import Linker, pairwise_scores
+from saidwhat.eval.links import pairwise_scores
+from saidwhat.link import Linker
 
 SYL = ["ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "ze", "bor", "dan", "gel", "hum", "pra", "stro",
        "vel", "min", "tar", "gos", "lek"]
@@ -42,7 +43,7 @@ def synth(n: int, seed: int = 7, n_speakers: int = 300):
     voc = vocab(rng)
     weights = [1.0 / (i + 10) for i in range(len(voc))]  # Zipf-ish: common words recur across utterances
     speakers = [dict(speaker=f"Speaker {i}", actor_id=f"person:sp-{i}", actor_type="person",
-                     country="C%03d" % (i // 2), sector="MFA") for i in range(n_speakers)]
+                     country=f"C{i // 2:03d}", sector="MFA") for i in range(n_speakers)]
     out, truth, u = [], {}, 0
     while len(out) < n:
         sp = rng.choice(speakers)
@@ -85,7 +86,7 @@ def store_run(sts: list[dict], batch: int, link: bool) -> tuple[float, dict]:
     import tempfile
     from pathlib import Path
 
-    from saidwhat.models import Document, DocResult, Statement
+    from saidwhat.models import DocResult, Document, Statement
     from saidwhat.store import Store
 
     fields = set(Statement.__dataclass_fields__)

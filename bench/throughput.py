@@ -30,7 +30,7 @@ def source_texts(seeds_dir: Path) -> list[tuple[str, str]]:
     files += sorted(SAMPLES.glob("*.txt"))
     if not files:
         sys.exit(f"no texts found in {seeds_dir} or {SAMPLES}")
-    from saidwhat.ingest.language import detect_language
+    from saidwhat.sources.language import detect_language
     texts = [(f.name, f.read_text(encoding="utf-8")) for f in files]
     # the ratio compares with a bare English parse: articles in other languages (the Russian demo
     # sample) take the rule-based extractor and are left out
@@ -45,7 +45,7 @@ def build_documents(sources: list[tuple[str, str]], target_words: int) -> list:
     """Documents cycling over the sources until ``target_words`` words are reached."""
     from saidwhat.models import Document, content_id
     try:
-        from saidwhat.ingest.text import build_text_document
+        from saidwhat.sources.text import build_text_document
     except ImportError:  # ingest not there: plain Documents
         def build_text_document(source: str, text: str) -> Document:
             return Document(id="", source=source, text=text)
@@ -84,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     import spacy
+
     from saidwhat.config import Settings
     from saidwhat.pipeline import load_nlp, process
 

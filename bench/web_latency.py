@@ -185,7 +185,7 @@ def main() -> int:
               f"{args.workers} server worker(s), {os.cpu_count()} CPUs")
         rnd = random.Random(1)
         searches = []
-        for i in range(args.requests):
+        for _ in range(args.requests):
             q = rnd.choice([rnd.choice(PLACES), rnd.choice(WORDS),
                             f"{rnd.choice(PLACES)} {rnd.choice(WORDS)}",
                             f"{rnd.choice(SPEAKERS)[0].split()[1]} {rnd.choice(PLACES)}"])

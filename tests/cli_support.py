@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from saidwhat.models import Document, DocResult, content_id
+from saidwhat.models import DocResult, Document, content_id
 
 WIDE = {"COLUMNS": "200"}
 

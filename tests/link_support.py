@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from saidwhat.config import Settings
-from saidwhat.models import Document, DocResult
+from saidwhat.models import DocResult, Document
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
@@ -20,7 +20,7 @@ MARSH = dict(speaker="Daniel Marsh", actor_id="person:daniel-marsh", actor_type=
 
 
 def docs_of(paths, languages=("en",)) -> list[Document]:
-    from saidwhat.ingest import iter_sources
+    from saidwhat.sources import iter_sources
 
     return [d for d in iter_sources([str(p) for p in paths], Settings().with_(languages=languages))
             if isinstance(d, Document)]
@@ -28,7 +28,7 @@ def docs_of(paths, languages=("en",)) -> list[Document]:
 
 def run_corpus() -> list[DocResult]:
     """The English, Russian and French reports through the real pipeline (spaCy for English, the
-    rule-based extractor of saidwhat.nlp.foreign for the others)."""
+    rule-based extractor of saidwhat.foreign for the others)."""
     from saidwhat.pipeline import process
 
     docs = docs_of(EN + FOREIGN, languages=("en", "ru", "fr"))

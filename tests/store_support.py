@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from saidwhat.models import Document, DocResult, content_id
+from saidwhat.models import DocResult, Document, content_id
 from saidwhat.store import Store
 
 # --- hand-made records ---------------------------------------------------------------------------

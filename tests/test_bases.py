@@ -6,8 +6,9 @@ import zipfile
 import numpy as np
 import pytest
 
-from saidwhat.nlp import bases, encoder, tagger
-from saidwhat.nlp.bases import BASES, relative_buckets
+from saidwhat.tagger import bases, encoder
+from saidwhat.tagger import model as tagger
+from saidwhat.tagger.bases import BASES, relative_buckets
 
 
 def test_relative_buckets_follow_mpnet():

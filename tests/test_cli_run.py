@@ -13,9 +13,8 @@ import pytest
 from cli_support import WIDE, _jsonl, make_results, runner  # noqa: F401  (fixtures)
 from saidwhat.cli import app
 from saidwhat.cli import run as cli_run
-from saidwhat.models import Document, DocResult, IngestError, Statement
+from saidwhat.models import DocResult, Document, IngestError, Statement
 from saidwhat.store import Store
-
 
 # --- ingest / extract / demo / eval with a fake pipeline -----------------------------------------
 

@@ -32,8 +32,7 @@ def _tables(db: str) -> dict[str, list[tuple]]:
     blocks, the documents' LSH bands, the clusters, and the recorded errors."""
     import sqlalchemy as sa
 
-    from saidwhat.store.schema import clusters, doc_bands, documents, ingest_errors, link_blocks
-    from saidwhat.store.schema import statements
+    from saidwhat.store.schema import clusters, doc_bands, documents, ingest_errors, link_blocks, statements
 
     skip = {"ingested_at", "first_seen", "last_seen"}
     out = {}
@@ -117,10 +116,10 @@ def test_two_workers_equal_one_process(corpus, runner, tmp_path):
 def test_workers_detect_language_and_compute_bands(runner):
     """What a worker sends back: the language ``iter_sources`` would have detected on the client,
     the LSH bands the store would have computed, the statements of a one-process run."""
-    from saidwhat.ingest import iter_sources
     from saidwhat.link.dedup import document_bands
     from saidwhat.pipeline import process
     from saidwhat.runners import process_chunk
+    from saidwhat.sources import iter_sources
 
     paths = [str(SAMPLES / "01_moscow_transit_routes.txt"), str(SAMPLES / "07_ru_mid_briefing.txt")]
     detected = list(iter_sources(paths, Settings()))
@@ -172,7 +171,7 @@ def test_writer_failure_is_raised_not_hung(tmp_path):
     (never written after a failed one), and nothing waits forever."""
     from collections import Counter
 
-    from saidwhat.models import Document, DocResult
+    from saidwhat.models import DocResult, Document
     from saidwhat.pipeline import IngestReport
     from saidwhat.runners import _Writer
 

@@ -15,8 +15,17 @@ from pathlib import Path
 
 import pytest
 
-from saidwhat.eval.statements import (doc_name, evaluate, format_report, read_jsonl, score,
-                                      speaker_matches, target_set, token_f1, tokens)
+from saidwhat.eval.statements import (
+    doc_name,
+    evaluate,
+    format_report,
+    read_jsonl,
+    score,
+    speaker_matches,
+    target_set,
+    token_f1,
+    tokens,
+)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SCORER = SHARED / "eval" / "score.py"

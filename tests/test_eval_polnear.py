@@ -14,8 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from saidwhat.eval.polnear import (cue_matches, exact_key, format_polnear, is_pronoun,
-                                   read_polnear, score_polnear, source_matches, tokens)
+from saidwhat.eval.polnear import (
+    cue_matches,
+    exact_key,
+    format_polnear,
+    is_pronoun,
+    read_polnear,
+    score_polnear,
+    source_matches,
+    tokens,
+)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 DEV = SHARED / "polnear" / "dev.jsonl"
@@ -195,7 +203,7 @@ def _missing_and_spurious(docs, rng):
 def _sources(docs, rng):
     """Right content; sources wrong, pronouns, missing, partial or as written."""
     out = []
-    for rec, (d, a) in zip(_perfect(docs, rng), ((d, a) for d in docs for a in d["attributions"])):
+    for rec, (d, a) in zip(_perfect(docs, rng), ((dd, aa) for dd in docs for aa in dd["attributions"])):
         gold = _text(a["source"], d["text"]) or ""
         words = gold.split()
         choice = rng.choice(["wrong", "pronoun", "none", "empty", "last", "same", "upper"])
@@ -327,9 +335,9 @@ def test_heldout_figures_of_a_tagger_trained_on_every_article_are_flagged(tmp_pa
 
     from saidwhat.config import Settings
     from saidwhat.eval.polnear import evaluate_polnear
-    from saidwhat.nlp.encoder import held_out_share
-    from saidwhat.nlp.tagger import available, weights_path
-    from saidwhat.nlp.train_tagger import save
+    from saidwhat.tagger.encoder import held_out_share
+    from saidwhat.tagger.model import available, weights_path
+    from saidwhat.train.tagger import save
 
     path = tmp_path / "w.npz"
     for share in (0.1, 0.0):

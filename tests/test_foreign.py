@@ -1,4 +1,4 @@
-"""Statements in Russian, French, German and Spanish articles (saidwhat.nlp.foreign) and their way
+"""Statements in Russian, French, German and Spanish articles (saidwhat.foreign) and their way
 through the pipeline. Every text here was written for these tests; the persons named in them are
 real office holders only where the actor dictionary knows them, and what they "say" is invented.
 Their held-out measurement is in test_foreign_heldout.py."""
@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from saidwhat.config import Settings
+from saidwhat.foreign import extract, supported
+from saidwhat.foreign.lexicon import lang
+from saidwhat.foreign.text import find_quotes, paragraphs
 from saidwhat.models import Document, content_id
-from saidwhat.nlp.foreign import extract, supported
-from saidwhat.nlp.foreign.lexicon import lang
-from saidwhat.nlp.foreign.text import find_quotes, paragraphs
 
 PUB = "2024-03-15"  # a Friday
 
@@ -217,7 +217,7 @@ def test_ingest_russian_into_sqlite(tmp_path):
 
 def test_demo_sample_in_russian():
     path = Path(__file__).resolve().parents[1] / "data" / "samples" / "07_ru_mid_briefing.txt"
-    from saidwhat.ingest import iter_sources
+    from saidwhat.sources import iter_sources
     d = next(iter(iter_sources([str(path)], Settings(languages=()))))
     assert d.language == "ru" and d.published == "2024-04-12"
     stmts = extract(d)
@@ -230,7 +230,7 @@ def test_demo_sample_in_russian():
 def test_names_resolve_without_cyrillic_aliases():
     """Transliteration and case endings reach the English dictionary entries on their own."""
     from saidwhat.actors import ActorIndex, load_actors
-    from saidwhat.nlp.foreign.speaker import is_cyrillic
+    from saidwhat.foreign.speaker import is_cyrillic
     actors, merges = load_actors(user=False)
     for a in actors.values():
         a.aliases = [x for x in a.aliases if not is_cyrillic(x)]

@@ -1,4 +1,4 @@
-"""Held-out measurement of the foreign-language extractor (saidwhat.nlp.foreign): hand-written
+"""Held-out measurement of the foreign-language extractor (saidwhat.foreign): hand-written
 paragraphs in Russian, French, German and Spanish, written after the rules, and the accuracy gate on
 them. ``python tests/test_foreign_heldout.py`` prints precision, recall, speaker and negation accuracy
 of both sets."""
@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import sys
 
-from saidwhat.nlp.foreign import extract
-
+from saidwhat.foreign import extract
 from test_foreign import doc
 
 # --------------------------------------------------------------------------- held-out measurement

@@ -1,4 +1,4 @@
-"""Tests for saidwhat.ingest: every input builds in tmp_path; no network."""
+"""Tests for saidwhat.sources: every input builds in tmp_path; no network."""
 from __future__ import annotations
 
 import json
@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from saidwhat.config import Settings
-from saidwhat.ingest import header_span, iter_sources
-from saidwhat.ingest.dates import normalise_date
-from saidwhat.ingest.language import detect_language
-from saidwhat.ingest.text import find_byline_date, find_title, parse_header
 from saidwhat.models import REASONS, Document, IngestError, content_id
+from saidwhat.sources import header_span, iter_sources
+from saidwhat.sources.dates import normalise_date
+from saidwhat.sources.language import detect_language
+from saidwhat.sources.text import find_byline_date, find_title, parse_header
 
 SEEDS = Path("/work/shared/corpus/seeds")
 

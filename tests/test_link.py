@@ -8,7 +8,8 @@ import pytest
 
 pytest.importorskip("datasketch")
 
-from saidwhat.link import Linker, cluster_summary, load_gold, near_duplicates, pairwise_scores  # noqa: E402
+from saidwhat.eval.links import load_gold, pairwise_scores  # noqa: E402
+from saidwhat.link import Linker, cluster_summary, near_duplicates  # noqa: E402
 
 ZAK = dict(speaker="Maria Zakharova", actor_id="person:maria-zakharova", actor_type="person",
            country="RUS", sector="MFA")

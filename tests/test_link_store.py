@@ -14,7 +14,7 @@ import pytest
 pytest.importorskip("datasketch")
 
 from link_support import GOLD, MARSH, docs_of  # noqa: E402
-from saidwhat.link.evaluate import evaluate_store, load_gold, pairwise_scores  # noqa: E402
+from saidwhat.eval.links import evaluate_store, load_gold, pairwise_scores  # noqa: E402
 from saidwhat.models import DocResult, Statement  # noqa: E402
 from saidwhat.store import Store  # noqa: E402
 

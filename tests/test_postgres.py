@@ -24,9 +24,8 @@ import test_cli
 import test_store
 import test_store_queries
 from saidwhat.models import IngestError
-from saidwhat.store import Store
+from saidwhat.store import Store, queries
 from saidwhat.store import db as store_db
-from saidwhat.store import queries
 from test_cli import runner  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -227,7 +227,7 @@ def test_merge_of_two_actors_in_user_files(tmp_path):
 
 def test_cli_show_counts_statements_and_automatic_actors(tmp_path):
     from saidwhat.cli import app
-    from saidwhat.models import Document, DocResult
+    from saidwhat.models import DocResult, Document
     from saidwhat.store import Store
 
     text = ("Захарова said the talks would continue.\n"

@@ -86,8 +86,9 @@ def test_polnear_records_cut_a_parenthetical_attribution_out():
 def test_dense_cue_detector_learns_from_context_and_round_trips(nlp):
     """densecue.py: sparse features + the tok2vec vectors of the token, its head and its dependents."""
     import numpy as np
-    from saidwhat.nlp.densecue import DenseCue, dense_matrix, train
+
     from saidwhat.nlp.cuemodel import features
+    from saidwhat.nlp.densecue import DenseCue, dense_matrix, train
     doc = nlp("The senator said that the plan will pass. The plan has three parts.")
     said, parts = _tok(doc, "said"), _tok(doc, "parts")
     X = dense_matrix(doc, [said.i, parts.i])

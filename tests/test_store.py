@@ -9,9 +9,7 @@ import sqlalchemy as sa
 
 from saidwhat.models import DocResult, IngestError, Statement
 from saidwhat.store import Store
-
 from store_support import _fts_ok, _ids, db_path, make_results, store  # noqa: F401  (fixtures)
-
 
 # --- writes --------------------------------------------------------------------------------------
 

@@ -5,11 +5,8 @@ import pytest
 import sqlalchemy as sa
 
 from saidwhat.models import IngestError, content_id
-from saidwhat.store import Store
-from saidwhat.store import queries
-
+from saidwhat.store import Store, queries
 from store_support import TEXT_A, TEXT_B, _fts_ok, _ids, _quotes, db_path, make_results, store  # noqa: F401  (fixtures)
-
 
 # --- reads ---------------------------------------------------------------------------------------
 

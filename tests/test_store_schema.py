@@ -3,12 +3,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from saidwhat.store import Store
+from saidwhat.store import Store, queries
 from saidwhat.store import db as store_db
-from saidwhat.store import queries
-
 from store_support import db_path, make_results, store  # noqa: F401  (fixtures)
-
 
 # --- schema, migrations, pragmas -----------------------------------------------------------------
 

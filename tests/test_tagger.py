@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from saidwhat.config import Settings
-from saidwhat.nlp.tagdecode import TAGS, group, run_probabilities, spans_of, viterbi
-from saidwhat.nlp.tagger import PACKAGED, WINDOW, available, doc_labels, load_tagger, load_tokenizer, weights_path
+from saidwhat.tagger.decode import TAGS, group, run_probabilities, spans_of, viterbi
+from saidwhat.tagger.model import PACKAGED, WINDOW, available, doc_labels, load_tagger, load_tokenizer, weights_path
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "polnear" / "dev.jsonl"
 
@@ -46,7 +46,8 @@ def test_viterbi_never_opens_with_an_inside_tag():
 
 def _allowed_sequences(n):
     from itertools import product
-    from saidwhat.nlp.tagdecode import ALLOWED, START_OK
+
+    from saidwhat.tagger.decode import ALLOWED, START_OK
     for seq in product(range(len(TAGS)), repeat=n):
         if START_OK[seq[0]] and all(ALLOWED[a, b] for a, b in zip(seq, seq[1:])):
             yield seq
@@ -247,7 +248,8 @@ def test_an_ensemble_averages_its_runs_probabilities_and_transitions(nlp, tmp_pa
     """SAIDWHAT_TAGGER_WEIGHTS=a:b: two runs of one base read every piece with both and average the
     probabilities (not the log-probabilities) and the learned transitions; runs of two bases refuse."""
     import os
-    from saidwhat.nlp.tagger import AttributionTagger, weights_paths
+
+    from saidwhat.tagger.model import AttributionTagger, weights_paths
     fast = PACKAGED["minilm"][0]
     if not available(fast):
         pytest.skip("the fast tagger's weights or base are not installed")
@@ -264,7 +266,7 @@ def test_an_ensemble_averages_its_runs_probabilities_and_transitions(nlp, tmp_pa
     assert len(both.encs) == 2
     text = "The senator said on Monday that the tax plan would pass this spring."
     e = one.tok.encode(text, add_special_tokens=False)
-    from saidwhat.nlp.tagger import parse_features
+    from saidwhat.tagger.model import parse_features
     feats = parse_features(nlp(text), e.offsets, one.enc.vocab)
     p1, p2 = np.exp(one.log_probs(e.ids, feats)), np.exp(two.log_probs(e.ids, feats))
     assert not np.allclose(p1, p2, atol=1e-3)
@@ -326,7 +328,7 @@ def test_missing_weights_mean_no_tagger(tmp_path):
 
 
 def test_parse_features_follow_the_token_each_piece_starts_in(nlp):
-    from saidwhat.nlp.tagger import FEATURES, feature_vocab, parse_features
+    from saidwhat.tagger.model import FEATURES, feature_vocab, parse_features
     text = "Officials said unbelievably. It rained."
     doc = nlp(text)
     vocab = feature_vocab(nlp)

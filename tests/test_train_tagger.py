@@ -1,4 +1,4 @@
-"""Training the attribution tagger (nlp/train_tagger.py, torch; skipped where torch is not installed):
+"""Training the attribution tagger (saidwhat.train.tagger, torch; skipped where torch is not installed):
 the CRF loss, low-rank updates to frozen layers read back by the numpy encoder, bfloat16 passes, and
 runs split by checkpoints."""
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from saidwhat.nlp.tagdecode import TAGS
+from saidwhat.tagger.decode import TAGS
 
 TRAIN = Path(__file__).resolve().parents[2] / "shared" / "polnear" / "train.jsonl"
 
@@ -14,8 +14,9 @@ TRAIN = Path(__file__).resolve().parents[2] / "shared" / "polnear" / "train.json
 def test_crf_loss_is_the_log_likelihood_over_all_allowed_sequences():
     torch = pytest.importorskip("torch")
     from itertools import product
-    from saidwhat.nlp.tagdecode import ALLOWED
-    from saidwhat.nlp.train_tagger import crf_nll
+
+    from saidwhat.tagger.decode import ALLOWED
+    from saidwhat.train.tagger import crf_nll
     g = torch.Generator().manual_seed(0)
     scores = torch.randn(2, 5, len(TAGS), generator=g)  # [CLS] + 3 pieces + [SEP]; the second row has 2 pieces
     labels = torch.tensor([[-100, 1, 2, 0, -100], [-100, 2, 0, -100, -100]])  # a window may open inside a span
@@ -34,9 +35,9 @@ def test_adapted_frozen_layers_train_and_load_as_trained(tmp_path):
     """train_tagger --adapt: only the low-rank updates of the frozen layers get gradients (the layers'
     own matrices stay pretrained), and the numpy encoder reading the saved file scores as torch does."""
     torch = pytest.importorskip("torch")
-    from saidwhat.nlp.bases import BASES
-    from saidwhat.nlp.encoder import Encoder
-    from saidwhat.nlp.train_tagger import build_model, load_base, save
+    from saidwhat.tagger.bases import BASES
+    from saidwhat.tagger.encoder import Encoder
+    from saidwhat.train.tagger import build_model, load_base, save
     base = BASES["minilm"]
     torch.manual_seed(0)
     model = build_model(torch, base, frozen=2, adapt=4)
@@ -65,8 +66,8 @@ def test_bfloat16_training_pass_scores_as_float32():
     """train_tagger --bf16: the forward pass under bfloat16 autocast (MPNet's relative position scores and
     the padding mask included) gives the float32 scores to within bfloat16's precision."""
     torch = pytest.importorskip("torch")
-    from saidwhat.nlp.bases import BASES
-    from saidwhat.nlp.train_tagger import build_model, load_base
+    from saidwhat.tagger.bases import BASES
+    from saidwhat.train.tagger import build_model, load_base
     base = BASES["mpnet"]
     if not base.available():
         pytest.skip("the MPNet base is not installed")
@@ -90,10 +91,10 @@ def test_a_stopped_training_run_goes_on_to_the_weights_of_an_unbroken_one(tmp_pa
     """train_tagger --checkpoint: a run stopped (--stop-after-minutes 0: after one step) and started again,
     four times (the epochs have three batches: stops at an epoch's last batch and inside the second), writes the same weights as the run never stopped; a
     checkpoint of a run with other options is refused."""
-    torch = pytest.importorskip("torch")
+    pytest.importorskip("torch")
     if not TRAIN.exists():
         pytest.skip("PolNeAR train is not in ../shared")
-    from saidwhat.nlp.train_tagger import STOPPED, main
+    from saidwhat.train.tagger import STOPPED, main
     common = ["--train", str(TRAIN), "--max-docs", "2", "--heldout", "0", "--epochs", "2", "--batch", "4",
               "--crf", "--threads", "1"]
     assert main(common + ["--out", str(tmp_path / "whole.npz")]) == 0

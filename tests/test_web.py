@@ -16,7 +16,7 @@ with warnings.catch_warnings():  # starlette's note about httpx2; httpx is what 
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient  # noqa: E402
 
-from saidwhat.models import Document, DocResult, IngestError, Statement  # noqa: E402
+from saidwhat.models import DocResult, Document, IngestError, Statement  # noqa: E402
 from saidwhat.store import Store  # noqa: E402
 
 XSS = "<script>alert(1)</script>"

@@ -12,5 +12,5 @@ def extract(text: str, published: str | None = None, doc: str = "<text>") -> lis
     ``published`` is the publication date (YYYY-MM-DD) used to resolve "on Thursday", "yesterday".
     Returns JSONL-shaped statement records (see ``saidwhat.models.Statement``).
     """
-    from .api import extract as _extract
+    from saidwhat.api import extract as _extract
     return _extract(text, published=published, doc=doc)

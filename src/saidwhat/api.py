@@ -1,14 +1,14 @@
 """Python API over the pipeline (no database)."""
 from __future__ import annotations
 
-from .config import Settings
-from .models import Document, content_id
+from saidwhat.config import Settings
+from saidwhat.models import Document, content_id
 
 
 def extract(text: str, published: str | None = None, doc: str = "<text>",
             settings: Settings | None = None) -> list[dict]:
     """Attributed statements in one article text, as JSONL-shaped records."""
-    from .pipeline import process
+    from saidwhat.pipeline import process
     d = Document(id=content_id(text), source=doc, text=text, published=published,
                  date_basis="given" if published else None)
     out = []

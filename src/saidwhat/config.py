@@ -26,7 +26,7 @@ class Settings:
     # statements: speech only (the default); attributions: also beliefs/intentions/perceptions found
     # by the learned cue detector, PolNeAR's scope (used by `saidwhat eval polnear`)
     scope: str = field(default_factory=lambda: os.environ.get("SAIDWHAT_SCOPE", "statements"))
-    # in the attributions scope: the fine-tuned attribution tagger (nlp/tagger.py) when its weights
+    # in the attributions scope: the fine-tuned attribution tagger (tagger/model.py) when its weights
     # and base model are installed; False (SAIDWHAT_TAGGER=0) keeps the cue detector and span chooser
     tagger: bool = field(default_factory=lambda: os.environ.get("SAIDWHAT_TAGGER", "1") not in ("0", "false", "no"))
     # which packaged tagger: "mpnet" (accurate), "minilm" (fast); "" the accurate one when its base is
@@ -49,7 +49,7 @@ class Settings:
     title_field: str = "title"
     outlet_field: str = "outlet"
 
-    def with_(self, **kw) -> "Settings":
+    def with_(self, **kw) -> Settings:
         return replace(self, **{k: v for k, v in kw.items() if v is not None})
 
 

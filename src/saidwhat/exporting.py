@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any
 
-from .models import Statement
+from saidwhat.models import Statement
 
 STATEMENT_FIELDS = [f.name for f in fields(Statement)]
 

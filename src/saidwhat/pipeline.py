@@ -2,7 +2,7 @@
 ingest -> parse -> extract -> resolve -> store. Per-document work is a pure function of a Document.
 
 English documents (and those whose language could not be told) go through spaCy; Russian, French,
-German and Spanish ones through the rule-based extractor of ``saidwhat.nlp.foreign``; any other
+German and Spanish ones through the rule-based extractor of ``saidwhat.foreign``; any other
 language is stored with its language and no statements (``route``). The Dask runner calls
 ``process`` too, so both paths agree.
 """
@@ -14,8 +14,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from .config import Settings
-from .models import Document, DocResult, IngestError, Statement
+from saidwhat.config import Settings
+from saidwhat.models import DocResult, Document, IngestError, Statement
 
 
 @dataclass
@@ -36,21 +36,21 @@ def nlp_args(settings: Settings) -> tuple:
 
 
 def load_nlp(settings: Settings | None = None):
-    from .nlp.setup import load
+    from saidwhat.nlp.setup import load
     return load(*nlp_args(settings or Settings()))
 
 
 def parse_text(document: Document) -> str:
     """The text given to spaCy: the stored text with the ` date YYYY-MM-DD ` header blanked out
     (same length, so every offset stays an offset into the stored text)."""
-    from .ingest import masked_text
+    from saidwhat.sources import masked_text
     return masked_text(document.text)
 
 
 def prepare(document: Document) -> Document:
     """Fill in what the NLP stages need: a publication date inferred from the text if missing."""
     if not document.published:
-        from .resolve.dates import infer_published
+        from saidwhat.resolve.dates import infer_published
         pub, basis = infer_published(document.text)
         document.published, document.date_basis = pub, basis
     return document
@@ -59,7 +59,7 @@ def prepare(document: Document) -> Document:
 def statements_of(doc, document: Document) -> list[Statement]:
     """Resolve a parsed spaCy Doc into Statements and code their events (the last place a spaCy
     object is seen)."""
-    from .resolve.build import build_statements
+    from saidwhat.resolve.build import build_statements
     quotes = [(q.open_at, (q.close_at if q.close_at is not None else q.end) + 1) for q in doc._.sw_quotes or []]
     stmts = build_statements(doc._.sw_candidates or [], doc._.sw_mentions or [], document, quotes)
     code_events(doc, stmts, document)
@@ -68,18 +68,18 @@ def statements_of(doc, document: Document) -> list[Statement]:
 
 def route(document: Document) -> str:
     """Which extractor a document goes to: "en" (the spaCy pipeline; also a document whose language
-    could not be told), "foreign" (the rule-based extractor of saidwhat.nlp.foreign: ru, fr, de, es),
+    could not be told), "foreign" (the rule-based extractor of saidwhat.foreign: ru, fr, de, es),
     or "none" (another language: stored with its language, no statements)."""
     lang = document.language
     if not lang or lang == "en":
         return "en"
-    from .nlp.foreign import supported
+    from saidwhat.foreign import supported
     return "foreign" if supported(lang) else "none"
 
 
 def foreign_statements_of(document: Document) -> list[Statement]:
     """Statements of a Russian/French/German/Spanish document (rules, no model; events from the cue alone)."""
-    from .nlp.foreign import extract
+    from saidwhat.foreign import extract
     return extract(document)
 
 
@@ -115,7 +115,7 @@ def code_events(doc, stmts: list[Statement], document: Document) -> None:
     """PLOVER type/mode and CAMEO code of each statement, from the article's own parse."""
     if not stmts:
         return
-    from .code.coder import code_many
+    from saidwhat.code.coder import code_many
     starts = [t.idx for t in doc]  # once per article: Doc.char_span walks the tokens per call
     attrs, array = parse_array(doc)
     docs = [sub_doc(doc, max(0, bisect_right(starts, s.start) - 1), bisect_left(starts, s.end), attrs, array)
@@ -169,7 +169,7 @@ def process(docs: Iterable[Document], settings: Settings | None = None, nlp=None
 
 def extract_paths(paths: Iterable[str], settings: Settings | None = None) -> Iterator[DocResult | IngestError]:
     """Read and extract, no database: DocResults in input order, IngestErrors for what was skipped."""
-    from .ingest import iter_sources
+    from saidwhat.sources import iter_sources
     settings = settings or Settings()
     pending: list[Document] = []
     for item in iter_sources(list(paths), settings):
@@ -216,7 +216,7 @@ def ingest(paths: Iterable[str], store, settings: Settings | None = None,
            progress: Callable[[int, int | None], None] | None = None) -> IngestReport:
     """Read, extract and store: one writer, a transaction per batch, safe to re-run (documents
     already stored are skipped as duplicates; errors are upserted)."""
-    from .ingest import iter_sources
+    from saidwhat.sources import iter_sources
     settings = settings or Settings()
     report = IngestReport()
     skipped: Counter[str] = Counter()

@@ -5,15 +5,24 @@ Every cell goes through ``rich.text.Text`` so that article text is never read as
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .exporting import (EVENT_COLUMNS, EXPORT_FORMATS, STATEMENT_FIELDS, event_rows, export,  # noqa: F401
-                        write_csv, write_jsonl, write_parquet)
+from saidwhat.exporting import (  # noqa: F401  (re-exported for the CLI)
+    EVENT_COLUMNS,
+    EXPORT_FORMATS,
+    STATEMENT_FIELDS,
+    event_rows,
+    export,
+    write_csv,
+    write_jsonl,
+    write_parquet,
+)
 
 QUOTE_WIDTH = 90
 CONTEXT_CHARS = 300
@@ -324,8 +333,7 @@ def ingest_summary(report: Any, console: Console) -> None:
 def progress(console: Console, label: str) -> Iterator[Callable[[int, int | None], None]]:
     """A transient progress bar; yields the ``progress(done, total|None)`` callback the
     pipeline calls (total None = indeterminate)."""
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn,
-                               TextColumn, TimeElapsedColumn)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     with Progress(SpinnerColumn(), TextColumn(label), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=True) as bar:

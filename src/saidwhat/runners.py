@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import replace
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
-from .config import Settings
-from .models import Document, DocResult, IngestError
-from .pipeline import IngestReport, count_languages, record_errors
+from saidwhat.config import Settings
+from saidwhat.models import DocResult, Document, IngestError
+from saidwhat.pipeline import IngestReport, count_languages, record_errors
 
 DEFAULT_CHUNK = 8  # documents per task: ~0.5 s of parsing; small enough that no worker idles long at the end
 IN_FLIGHT_PER_WORKER = 2  # chunks out per worker by default: one running, one waiting
@@ -65,7 +65,7 @@ def ingest(paths: Iterable[str], store, settings: Settings | None = None, *,
     many worker processes) or ``scheduler`` (the address of a running Dask scheduler) is given."""
     settings = settings or Settings()
     if not workers and not scheduler:
-        from .pipeline import ingest as local_ingest
+        from saidwhat.pipeline import ingest as local_ingest
         return local_ingest(paths, store, settings, progress=progress)
     with DaskRunner(workers=workers, scheduler=scheduler, settings=settings) as runner:
         return runner.ingest(paths, store, chunk_size=chunk_size, max_in_flight=max_in_flight,
@@ -77,7 +77,7 @@ def ingest(paths: Iterable[str], store, settings: Settings | None = None, *,
 def worker_nlp(settings: Settings):
     """The spaCy pipeline of this worker process for ``settings.model`` (loaded on first use;
     normally already loaded by the plugin when the worker joined)."""
-    from .pipeline import load_nlp, nlp_args
+    from saidwhat.pipeline import load_nlp, nlp_args
     key = nlp_args(settings)
     nlp = _NLP.get(key)
     if nlp is None:
@@ -92,9 +92,9 @@ def process_chunk(docs: list[Document], settings: Settings, language: bool = Fal
     the document's near-duplicate LSH bands (``DocResult.dedup_bands``, used by the store as
     given). The results go back without the documents' text (the client has it: ``_with_text``
     puts it back), so a result is a few plain dataclasses of statements, never a spaCy object."""
-    from .ingest import assign_language
-    from .link.dedup import document_bands
-    from .pipeline import process
+    from saidwhat.link.dedup import document_bands
+    from saidwhat.pipeline import process
+    from saidwhat.sources import assign_language
 
     out: list[DocResult] = []
     todo = docs
@@ -189,7 +189,7 @@ class DaskRunner:
         if self.cluster is not None:
             self.cluster.close()
 
-    def __enter__(self) -> "DaskRunner":
+    def __enter__(self) -> DaskRunner:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -204,7 +204,7 @@ class DaskRunner:
                progress: Callable[[int, int | None], None] | None = None) -> IngestReport:
         from distributed import as_completed
 
-        from .ingest import iter_sources
+        from saidwhat.sources import iter_sources
 
         settings = self.settings
         self.peak_in_flight = 0  # the most chunks out at once in this run (bounded)

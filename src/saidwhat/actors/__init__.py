@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .dictionary import load_actors, user_dirs, write_dir
-from .index import ActorIndex
-from .model import Actor, Role
+from saidwhat.actors.dictionary import load_actors, user_dirs, write_dir
+from saidwhat.actors.index import ActorIndex
+from saidwhat.actors.model import Actor, Role
 
 __all__ = ["Actor", "ActorIndex", "Role", "actor_index", "load_actors", "user_dirs", "write_dir"]
 

@@ -17,11 +17,9 @@ import os
 from importlib import resources
 from pathlib import Path
 
-from .model import Actor, Role
-
-
-from ..lexicon import read_tsv as _read
-from ..lexicon import split_list as _split
+from saidwhat.actors.model import Actor, Role
+from saidwhat.lexicon import read_tsv as _read
+from saidwhat.lexicon import split_list as _split
 
 
 def _pad(row: list[str], n: int) -> list[str]:
@@ -110,7 +108,7 @@ FILES = ("countries.tsv", "organizations.tsv", "persons.tsv")
 def _lexicon_rows(actors: dict[str, Actor]) -> None:
     """The extractor's own lexicon (saidwhat/data/countries.tsv, organizations.tsv) also counts."""
     try:
-        from ..lexicon import lexicon
+        from saidwhat.lexicon import lexicon
         lex = lexicon()
     except Exception:  # pragma: no cover - the lexicon is part of the package
         return

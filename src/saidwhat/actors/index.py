@@ -9,8 +9,17 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from .dictionary import _pad, _read, _split, append_row, canonical_id, load_actors, shipped_text, write_dir
-from .model import Actor, Role, slug
+from saidwhat.actors.dictionary import (
+    _pad,
+    _read,
+    _split,
+    append_row,
+    canonical_id,
+    load_actors,
+    shipped_text,
+    write_dir,
+)
+from saidwhat.actors.model import Actor, Role, slug
 
 _DET = re.compile(r"^(?:(?:the|a|an|official|officials?\s+of|le|la|les|der|die|das|el|los|las)\s+|l'|l\u2019)", re.I)
 _POSS = re.compile(r"[\u2019']s?$")
@@ -88,7 +97,7 @@ class ActorIndex:
         self._build()
 
     @classmethod
-    def load(cls, extra_dirs: list[Path] | None = None, *, user: bool = True) -> "ActorIndex":
+    def load(cls, extra_dirs: list[Path] | None = None, *, user: bool = True) -> ActorIndex:
         actors, merges = load_actors(extra_dirs, user=user)
         return cls(actors, merges)
 

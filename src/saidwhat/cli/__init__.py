@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import typer
 
-from . import query, run
-from .common import DbOpt
-from .db import db_app
-from .evaluate import eval_app
-from .run import nothing_read, sample_files, samples_dir
+from saidwhat.cli import query, run
+from saidwhat.cli.common import DbOpt
+from saidwhat.cli.db import db_app
+from saidwhat.cli.evaluate import eval_app
+from saidwhat.cli.run import nothing_read, sample_files, samples_dir
 
 __all__ = ["app", "main", "nothing_read", "sample_files", "samples_dir"]
 

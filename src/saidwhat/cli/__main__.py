@@ -1,4 +1,4 @@
 """`python -m saidwhat.cli`."""
-from . import main
+from saidwhat.cli import main
 
 main()

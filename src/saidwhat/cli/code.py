@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from .common import DbOpt, JsonOpt, console, escape, fail, open_store, write_json
+from saidwhat.cli.common import DbOpt, JsonOpt, console, escape, fail, open_store, write_json
 
 actors_app = typer.Typer(help="The actor dictionary: list, show, add aliases, merge.", no_args_is_help=True,
                          add_completion=False, pretty_exceptions_enable=False)
@@ -37,9 +37,9 @@ def _read_jsonl(src: str) -> list[dict]:
 
 def code_records(rows: list[dict], abstain: bool = True) -> list[dict]:
     """JSONL records in ({"id", "text"} + optional cue, negated, source, targets) -> coded records."""
-    from ..code import code_many
-    from ..code.actors import source_and_targets
-    from ..code.features import parse_many
+    from saidwhat.code import code_many
+    from saidwhat.code.actors import source_and_targets
+    from saidwhat.code.features import parse_many
 
     texts = [r.get("text", r.get("quote")) for r in rows]
     events = code_many(texts, [r.get("cue") for r in rows], [bool(r.get("negated")) for r in rows],
@@ -74,14 +74,14 @@ def plover(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False,
                                          help="PLOVER JSONL ({id, text, event_type, mode}), e.g. ../shared/plover/dev.jsonl")],
     json_: JsonOpt = False,
-    cv: Annotated[Optional[int], typer.Option("--cv", min=2, help="K-fold cross-validation: retrain on the "
+    cv: Annotated[int | None, typer.Option("--cv", min=2, help="K-fold cross-validation: retrain on the "
                                               "other folds (+ own sentences) and score each held-out fold.")] = None,
-    pred_out: Annotated[Optional[Path], typer.Option("--pred-out", dir_okay=False,
+    pred_out: Annotated[Path | None, typer.Option("--pred-out", dir_okay=False,
                                                      help="Write the predictions as JSONL.")] = None,
 ) -> None:
     """Score event coding: accuracy, macro-F1, per-type P/R/F1, mode accuracy (../shared/eval/plover_score.py metrics)."""
-    from ..code.score import format_report, score
-    from ..code.train import cross_validate, load_jsonl, text_hash
+    from saidwhat.eval.plover import format_report, score
+    from saidwhat.train.coder import cross_validate, load_jsonl, text_hash
 
     gold = load_jsonl(file)
     if not gold:
@@ -90,8 +90,8 @@ def plover(
         preds = cross_validate(gold, cv)
         title = f"{cv}-fold cross-validation (the model is retrained per fold)"
     else:
-        from ..code import code_many
-        from ..code.coder import model
+        from saidwhat.code import code_many
+        from saidwhat.code.coder import model
 
         evs = code_many([g["text"] for g in gold], abstain=False)   # every PLOVER item holds an event
         preds = [{"id": g["id"], "event_type": e.event_type, "mode": e.mode, "cameo": e.cameo} for g, e in zip(gold, evs)]
@@ -111,16 +111,16 @@ def plover(
 
 
 def _index():
-    from ..actors import ActorIndex
+    from saidwhat.actors import ActorIndex
 
     return ActorIndex.load()
 
 
 @actors_app.command("list")
 def actors_list(
-    query: Annotated[Optional[str], typer.Argument(help="Substring of id, name or alias.")] = None,
-    type_: Annotated[Optional[str], typer.Option("--type", help="person | organization | country")] = None,
-    country: Annotated[Optional[str], typer.Option(help="ISO3")] = None,
+    query: Annotated[str | None, typer.Argument(help="Substring of id, name or alias.")] = None,
+    type_: Annotated[str | None, typer.Option("--type", help="person | organization | country")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO3")] = None,
     json_: JsonOpt = False,
 ) -> None:
     """List actors of the dictionary (shipped + user files)."""
@@ -142,7 +142,7 @@ def actors_list(
 def actors_show(ctx: typer.Context, actor_id: Annotated[str, typer.Argument(help="Actor id or any name.")],
                 db: DbOpt = None, json_: JsonOpt = False) -> None:
     """One actor with aliases, roles and its statement counts (as speaker and as target) in the database."""
-    from ..actors import Actor
+    from saidwhat.actors import Actor
 
     ix = _index()
     a = ix.get(actor_id) or ix.resolve(actor_id)

@@ -6,11 +6,11 @@ import importlib
 import re
 import sys
 from enum import Enum
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
-from ..config import Settings
+from saidwhat.config import Settings
 
 
 def choices(name: str, *values: str) -> type[Enum]:
@@ -25,28 +25,28 @@ ExportFormat = choices("ExportFormat", "jsonl", "csv", "parquet")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
-def check_date(value: Optional[str]) -> Optional[str]:
+def check_date(value: str | None) -> str | None:
     if value is not None and not _DATE.match(value):
         raise typer.BadParameter("use YYYY, YYYY-MM or YYYY-MM-DD")
     return value
 
 
-DbOpt = Annotated[Optional[str], typer.Option(
+DbOpt = Annotated[str | None, typer.Option(
     "--db", help="Database path or SQLAlchemy URL (default: $SAIDWHAT_DB or ./saidwhat.db)",
     show_default=False)]
-SpeakerOpt = Annotated[Optional[str], typer.Option(
+SpeakerOpt = Annotated[str | None, typer.Option(
     help="Substring of speaker, mention or actor id (case-insensitive).")]
-ActorOpt = Annotated[Optional[str], typer.Option(help="Exact actor id.")]
-TargetOpt = Annotated[Optional[str], typer.Option(help="Target ISO3 code (or target actor id).")]
-SinceOpt = Annotated[Optional[str], typer.Option(callback=check_date, help="From date (inclusive).")]
-UntilOpt = Annotated[Optional[str], typer.Option(callback=check_date, help="To date (inclusive).")]
-KindOpt = Annotated[Optional[str], typer.Option(help="direct | indirect | mixed")]
-NegatedOpt = Annotated[Optional[bool], typer.Option(
+ActorOpt = Annotated[str | None, typer.Option(help="Exact actor id.")]
+TargetOpt = Annotated[str | None, typer.Option(help="Target ISO3 code (or target actor id).")]
+SinceOpt = Annotated[str | None, typer.Option(callback=check_date, help="From date (inclusive).")]
+UntilOpt = Annotated[str | None, typer.Option(callback=check_date, help="To date (inclusive).")]
+KindOpt = Annotated[str | None, typer.Option(help="direct | indirect | mixed")]
+NegatedOpt = Annotated[bool | None, typer.Option(
     "--negated/--said", help="Only denials/negated statements, or only affirmative ones.",
     show_default=False)]
-DocOpt = Annotated[Optional[str], typer.Option(help="Document id, file name or source.")]
-EventOpt = Annotated[Optional[str], typer.Option(help="PLOVER event type (REQUEST, ACCUSE, …).")]
-SourceOpt = Annotated[Optional[str], typer.Option(help="Speaker's ISO3 country or actor id.")]
+DocOpt = Annotated[str | None, typer.Option(help="Document id, file name or source.")]
+EventOpt = Annotated[str | None, typer.Option(help="PLOVER event type (REQUEST, ACCUSE, …).")]
+SourceOpt = Annotated[str | None, typer.Option(help="Speaker's ISO3 country or actor id.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
@@ -62,20 +62,20 @@ def escape(text: str) -> str:
     return _escape(str(text))
 
 
-def fail(message: str, code: int = 1) -> "typer.Exit":
+def fail(message: str, code: int = 1) -> typer.Exit:
     """Print an error to stderr and return the Exit to raise."""
     console(stderr=True).print(f"[bold red]error:[/] {escape(message)}")
     return typer.Exit(code)
 
 
-def resolve_db(ctx: typer.Context | None, db: Optional[str]) -> str:
+def resolve_db(ctx: typer.Context | None, db: str | None) -> str:
     """The command's --db, else the root --db, else the settings' default."""
     root = (ctx.find_root().obj or {}).get("db") if ctx else None
     return db or root or Settings().db
 
 
-def open_store(ctx: typer.Context, db: Optional[str]):
-    from ..store import Store
+def open_store(ctx: typer.Context, db: str | None):
+    from saidwhat.store import Store
 
     path = resolve_db(ctx, db)
     try:
@@ -90,7 +90,7 @@ def filters(speaker, actor, target, since, until, kind, negated, doc, event=None
 
 
 def print_rows(rows: list[dict], fmt: str, title: str | None = None) -> None:
-    from .. import render
+    from saidwhat import render
 
     if fmt == "jsonl":
         render.write_jsonl(rows, sys.stdout)
@@ -106,7 +106,7 @@ def write_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-def settings_for(db: Optional[str] = None, **kw) -> Settings:
+def settings_for(db: str | None = None, **kw) -> Settings:
     base = Settings(db=db) if db else Settings()
     return base.with_(**kw)
 

@@ -9,14 +9,14 @@ from typing import Annotated
 
 import typer
 
-from .common import DbOpt, console, escape, fail, resolve_db
+from saidwhat.cli.common import DbOpt, console, escape, fail, resolve_db
 
 db_app = typer.Typer(help="The database schema: migrate (SQLite or PostgreSQL), show the revision.",
                      no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 
 
 def _store(ctx: typer.Context, db: str | None):
-    from ..store import Store
+    from saidwhat.store import Store
 
     path = resolve_db(ctx, db)
     try:
@@ -36,7 +36,7 @@ def upgrade(
     revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
 ) -> None:
     """Apply the migrations up to REVISION (default: head). Safe to run again."""
-    from ..store.db import migrate
+    from saidwhat.store.db import migrate
 
     with _store(ctx, db) as store:
         try:
@@ -56,7 +56,7 @@ def upgrade(
 @db_app.command()
 def current(ctx: typer.Context, db: DbOpt = None) -> None:
     """Print the schema revision of the database and the head revision of this saidwhat."""
-    from ..store.db import head_revision
+    from saidwhat.store.db import head_revision
 
     with _store(ctx, db) as store:
         try:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
 
-from ..config import Settings
-from .common import JsonOpt, fail, write_json
+from saidwhat.cli.common import JsonOpt, fail, write_json
+from saidwhat.config import Settings
 
 DEFAULT_COMMAND = "statements"
 
@@ -56,13 +56,13 @@ def _eval_group() -> None:
 @eval_app.command(DEFAULT_COMMAND)
 def statements(
     gold: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Gold JSONL file.")],
-    docs: Annotated[Optional[Path], typer.Option(exists=True, file_okay=False,
+    docs: Annotated[Path | None, typer.Option(exists=True, file_okay=False,
                                                  help="Folder with the gold documents.")] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
     """Score extraction against a statements gold JSONL file (metrics of shared/eval/score.py)."""
     try:
-        from ..eval.statements import evaluate, format_report
+        from saidwhat.eval.statements import evaluate, format_report
     except ImportError as exc:
         raise fail(f"evaluation is not available: {exc}")
     try:
@@ -80,14 +80,14 @@ def polnear(
     file: Annotated[Path, typer.Argument(
         exists=True, dir_okay=False,
         help="PolNeAR JSONL, one document per line (e.g. ../shared/polnear/dev.jsonl).")],
-    docs: Annotated[Optional[int], typer.Option(
+    docs: Annotated[int | None, typer.Option(
         "--docs", min=1, help="Run and score only the first N documents.")] = None,
     heldout: Annotated[bool, typer.Option(
         "--heldout", help="Only the tenth of FILE that the training scripts hold out by default (seed "
                           "0): with PolNeAR train, the articles the cue detector and span chooser never "
                           "saw (warns when the tagger's weights were trained on them).")] = False,
     json_: JsonOpt = False,
-    pred_out: Annotated[Optional[Path], typer.Option(
+    pred_out: Annotated[Path | None, typer.Option(
         "--pred-out", dir_okay=False,
         help="Also write the predictions as JSONL in the PRED format of "
              "../shared/eval/polnear_score.py.")] = None,
@@ -95,20 +95,20 @@ def polnear(
         "--scope", help="attributions (PolNeAR's scope: speech, beliefs, intentions, perceptions; "
                         "uses the learned cue detector) or statements (speech only, saidwhat's default).")]
         = "attributions",
-    tagger: Annotated[Optional[bool], typer.Option(
+    tagger: Annotated[bool | None, typer.Option(
         "--tagger/--no-tagger", help="In the attributions scope, use the fine-tuned attribution tagger "
                                      "(default; SAIDWHAT_TAGGER=0 turns it off) or the rules with the "
                                      "learned cue detector and span chooser.")] = None,
-    tagger_base: Annotated[Optional[str], typer.Option(
+    tagger_base: Annotated[str | None, typer.Option(
         "--tagger-base", help="Which packaged tagger: mpnet (accurate; the default when its base is "
                               "installed) or minilm (fast); SAIDWHAT_TAGGER_BASE.")] = None,
-    min_confidence: Annotated[Optional[float], typer.Option(
+    min_confidence: Annotated[float | None, typer.Option(
         "--min-confidence", min=0.0, max=1.0,
         help="Leave out the tagger's attributions whose content it gives less than this chance of "
              "being exactly right (default 0: none); SAIDWHAT_TAGGER_MIN_CONFIDENCE.")] = None,
 ) -> None:
     """Extract PolNeAR documents; score content, source and cue (shared/eval/polnear_score.py)."""
-    from ..eval.polnear import evaluate_polnear, format_polnear
+    from saidwhat.eval.polnear import evaluate_polnear, format_polnear
 
     if scope not in ("attributions", "statements"):
         raise typer.BadParameter("--scope must be 'attributions' or 'statements'")
@@ -133,10 +133,10 @@ def links(
         exists=True, dir_okay=False,
         help="Gold JSONL: one line per annotated statement, {\"doc\": FILE NAME, \"quote\": TEXT, "
              "\"cluster\": LABEL} or {\"statement_id\": ID, \"cluster\": LABEL}.")],
-    docs: Annotated[Optional[list[Path]], typer.Option(
+    docs: Annotated[list[Path] | None, typer.Option(
         "--docs", exists=True, file_okay=False,
         help="Folder with the gold's documents (repeatable; default: the gold file's folder).")] = None,
-    db: Annotated[Optional[str], typer.Option(
+    db: Annotated[str | None, typer.Option(
         "--db", help="Score this database's clusters instead of ingesting the documents.")] = None,
     json_: JsonOpt = False,
 ) -> None:
@@ -149,7 +149,7 @@ def links(
     used once marks a statement checked to have no other report. Pairs are counted over the
     annotated statements only; a line that matches no statement costs recall.
     """
-    from ..link.evaluate import evaluate_links, format_scores
+    from saidwhat.eval.links import evaluate_links, format_scores
 
     try:
         result = evaluate_links(gold, docs or [], db, Settings())
@@ -162,6 +162,6 @@ def links(
 
 
 # issue 5: `saidwhat eval plover FILE [--json] [--cv K]` (event coding; the command lives in cli/code.py)
-from .code import plover as _plover  # noqa: E402
+from saidwhat.cli.code import plover as _plover  # noqa: E402
 
 eval_app.command("plover")(_plover)

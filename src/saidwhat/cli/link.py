@@ -3,12 +3,11 @@
 `timeline` (in ``query``) shows one line per utterance."""
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from .common import (DbOpt, EventOpt, JsonOpt, SinceOpt, UntilOpt, console, fail, open_store,
-                     write_json)
+from saidwhat.cli.common import DbOpt, EventOpt, JsonOpt, SinceOpt, UntilOpt, console, fail, open_store, write_json
 
 
 def link(
@@ -20,7 +19,7 @@ def link(
 ) -> None:
     """Link pending statements into clusters of the same utterance and mark near-duplicate
     documents (ingest does this batch by batch; run it for a database from before linking)."""
-    from .. import render
+    from saidwhat import render
 
     with open_store(ctx, db) as store:
         counts = store.link(rebuild=rebuild)
@@ -38,7 +37,7 @@ def cluster(
 ) -> None:
     """Every report of one utterance side by side: outlet, published, date, kind, wording; the
     first report marked."""
-    from .. import render
+    from saidwhat import render
 
     with open_store(ctx, db) as store:
         data = store.cluster(id)
@@ -53,7 +52,7 @@ def cluster(
 def clusters(
     ctx: typer.Context,
     db: DbOpt = None,
-    actor: Annotated[Optional[str], typer.Option(
+    actor: Annotated[str | None, typer.Option(
         help="Substring of a member's speaker, mention or actor id.")] = None,
     since: SinceOpt = None, until: UntilOpt = None, event: EventOpt = None,
     min_reports: Annotated[int, typer.Option(min=1, help="Only clusters with at least N reports.")] = 2,
@@ -61,7 +60,7 @@ def clusters(
     json_: JsonOpt = False,
 ) -> None:
     """Utterances reported by several documents (clusters), in date order."""
-    from .. import render
+    from saidwhat import render
 
     with open_store(ctx, db) as store:
         rows = store.clusters(actor=actor, since=since, until=until, event=event,

@@ -3,15 +3,36 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from ..models import REASONS
-from .common import (ActorOpt, DbOpt, DocOpt, EventOpt, ExportFormat, JsonOpt, KindOpt, LineFormat,
-                     ListFormat, NegatedOpt, ShowFormat, SinceOpt, SourceOpt, SpeakerOpt, TargetOpt,
-                     UntilOpt, console, escape, fail, filters, open_store, print_rows,
-                     write_json)
+from saidwhat.cli.common import (
+    ActorOpt,
+    DbOpt,
+    DocOpt,
+    EventOpt,
+    ExportFormat,
+    JsonOpt,
+    KindOpt,
+    LineFormat,
+    ListFormat,
+    NegatedOpt,
+    ShowFormat,
+    SinceOpt,
+    SourceOpt,
+    SpeakerOpt,
+    TargetOpt,
+    UntilOpt,
+    console,
+    escape,
+    fail,
+    filters,
+    open_store,
+    print_rows,
+    write_json,
+)
+from saidwhat.models import REASONS
 
 
 def statements(
@@ -40,7 +61,7 @@ def show(
     context: Annotated[int, typer.Option(min=0, help="Characters of context each side.")] = 300,
 ) -> None:
     """One statement, highlighted in its document, with all its fields."""
-    from .. import render
+    from saidwhat import render
 
     with open_store(ctx, db) as store:
         row = store.statement(id)
@@ -74,7 +95,7 @@ def timeline(
 ) -> None:
     """What one actor said over time: one line per utterance (reports of the same words are one
     line): date, event type, targets, canonical text, number of reports, first outlet."""
-    from .. import render
+    from saidwhat import render
 
     with open_store(ctx, db) as store:
         rows = store.utterances(actor, since=since, until=until, event=event)
@@ -100,7 +121,7 @@ def export(
                          "reported as not made have no event and are left out.")] = False,
 ) -> None:
     """Export statements (all, or filtered) to JSONL, CSV or Parquet."""
-    from .. import render
+    from saidwhat import render
 
     if format == ExportFormat.parquet and output == "-":
         raise typer.BadParameter("parquet needs a file", param_hint="--output")
@@ -124,11 +145,11 @@ def export(
 def errors(
     ctx: typer.Context,
     db: DbOpt = None,
-    reason: Annotated[Optional[str], typer.Option(help="Only this reason: " + ", ".join(REASONS))] = None,
+    reason: Annotated[str | None, typer.Option(help="Only this reason: " + ", ".join(REASONS))] = None,
     format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
 ) -> None:
     """Documents that were skipped or failed, and why."""
-    from .. import render
+    from saidwhat import render
 
     if reason is not None and reason not in REASONS:
         raise typer.BadParameter(f"one of {', '.join(REASONS)}", param_hint="--reason")
@@ -146,7 +167,7 @@ def errors(
 
 def stats(ctx: typer.Context, db: DbOpt = None, json_: JsonOpt = False) -> None:
     """Counts: documents, statements by kind, negated, top speakers, errors."""
-    from .. import render
+    from saidwhat import render
 
     with open_store(ctx, db) as store:
         data = store.stats()

@@ -5,27 +5,26 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from ..config import Settings
-from .common import (DbOpt, LineFormat, console, escape, fail, open_store, pipeline, resolve_db,
-                     settings_for)
+from saidwhat.cli.common import DbOpt, LineFormat, console, escape, fail, open_store, pipeline, resolve_db, settings_for
+from saidwhat.config import Settings
 
 PathsArg = Annotated[list[str], typer.Argument(help="Files, folders or globs (txt, html, jsonl).")]
-TextFieldOpt = Annotated[Optional[str], typer.Option(help="JSONL field: article text.")]
-DateFieldOpt = Annotated[Optional[str], typer.Option(help="JSONL field: date.")]
+TextFieldOpt = Annotated[str | None, typer.Option(help="JSONL field: article text.")]
+DateFieldOpt = Annotated[str | None, typer.Option(help="JSONL field: date.")]
 
 
-def run_ingest(paths: list[str], store, settings: Settings, workers: Optional[int] = None,
-               scheduler: Optional[str] = None, chunk_size: Optional[int] = None):
-    from .. import render
+def run_ingest(paths: list[str], store, settings: Settings, workers: int | None = None,
+               scheduler: str | None = None, chunk_size: int | None = None):
+    from saidwhat import render
 
     with render.progress(console(stderr=True), "ingesting") as callback:
         if workers or scheduler:  # Dask: per-document stages on workers, this process writes
-            from ..runners import DEFAULT_CHUNK
-            from ..runners import ingest as dask_ingest
+            from saidwhat.runners import DEFAULT_CHUNK
+            from saidwhat.runners import ingest as dask_ingest
             return dask_ingest(list(paths), store, settings, workers=workers, scheduler=scheduler,
                                chunk_size=chunk_size or DEFAULT_CHUNK, progress=callback)
         return pipeline().ingest(list(paths), store, settings, progress=callback)
@@ -43,23 +42,23 @@ def ingest(
     ctx: typer.Context,
     paths: PathsArg,
     db: DbOpt = None,
-    batch_size: Annotated[Optional[int], typer.Option(min=1, help="Documents per transaction.")] = None,
+    batch_size: Annotated[int | None, typer.Option(min=1, help="Documents per transaction.")] = None,
     text_field: TextFieldOpt = None,
     date_field: DateFieldOpt = None,
-    url_field: Annotated[Optional[str], typer.Option(help="JSONL field: URL.")] = None,
-    title_field: Annotated[Optional[str], typer.Option(help="JSONL field: title.")] = None,
-    outlet_field: Annotated[Optional[str], typer.Option(help="JSONL field: outlet.")] = None,
-    workers: Annotated[Optional[int], typer.Option(
+    url_field: Annotated[str | None, typer.Option(help="JSONL field: URL.")] = None,
+    title_field: Annotated[str | None, typer.Option(help="JSONL field: title.")] = None,
+    outlet_field: Annotated[str | None, typer.Option(help="JSONL field: outlet.")] = None,
+    workers: Annotated[int | None, typer.Option(
         min=1, help="Run the extraction on a local Dask cluster of N worker processes.")] = None,
-    scheduler: Annotated[Optional[str], typer.Option(
+    scheduler: Annotated[str | None, typer.Option(
         help="Run the extraction on an existing Dask cluster (scheduler address, "
              "e.g. tcp://host:8786).")] = None,
-    chunk_size: Annotated[Optional[int], typer.Option(
+    chunk_size: Annotated[int | None, typer.Option(
         min=1, help="Documents per Dask task (with --workers/--scheduler; default 8).")] = None,
 ) -> None:
     """Read articles, extract statements and store them (re-runs are safe; a killed run resumes
     where its last committed batch ended)."""
-    from .. import render
+    from saidwhat import render
 
     if workers and scheduler:
         raise typer.BadParameter("give --workers or --scheduler, not both", param_hint="--workers")
@@ -89,7 +88,7 @@ def extract(
     date_field: DateFieldOpt = None,
 ) -> None:
     """Extract statements without a database: JSONL records on stdout, errors on stderr."""
-    from .. import render
+    from saidwhat import render
 
     settings = settings_for(text_field=text_field, date_field=date_field)
     err = console(stderr=True)
@@ -142,7 +141,7 @@ def samples_dir() -> Path | None:
 
 def demo(ctx: typer.Context, db: DbOpt = None) -> None:
     """Ingest the bundled sample articles and show what was found."""
-    from .. import render
+    from saidwhat import render
 
     folder = samples_dir()
     if folder is None:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .common import DbOpt, console, escape, fail, resolve_db
+from saidwhat.cli.common import DbOpt, console, escape, fail, resolve_db
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -26,7 +26,7 @@ def serve(
 
     import uvicorn
 
-    from ..web.app import create_app
+    from saidwhat.web.app import create_app
 
     path = resolve_db(ctx, db)
     try:

@@ -6,7 +6,7 @@
 """
 from __future__ import annotations
 
-from .coder import Event, code_many, code_statement
-from .lexicon import QUAD, TYPES, cameo_for
+from saidwhat.code.coder import Event, code_many, code_statement
+from saidwhat.code.lexicon import QUAD, TYPES, cameo_for
 
 __all__ = ["Event", "QUAD", "TYPES", "cameo_for", "code_many", "code_statement"]

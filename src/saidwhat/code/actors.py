@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..actors import Actor, ActorIndex, actor_index
+from saidwhat.actors import Actor, ActorIndex, actor_index
 
 _CAP = re.compile(r"(?:\b[Tt]he\s+|\b[Oo]fficial\s+)?[A-Z][\w\-\.\u2019']*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w\-\.\u2019']*)*")
 

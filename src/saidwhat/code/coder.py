@@ -6,15 +6,16 @@ explicit rules settle the cases the issue names (concern is a disapproval, not a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 
-from .features import Parsed, featurize, parse_many
-from .lexicon import DEFAULT_MODE, TYPES, cameo_for, cues, verb_types
-from .model import LogReg
+from saidwhat.code.features import Parsed, featurize, parse_many
+from saidwhat.code.lexicon import DEFAULT_MODE, TYPES, cameo_for, cues, verb_types
+from saidwhat.code.model import LogReg
 
 # reporting cues that name the act themselves (lemma -> type, data/plover/verbs.tsv); "say", "add", "note" name none
 CUE_TYPES = verb_types()

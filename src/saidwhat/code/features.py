@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .lexicon import cues, verb_types, word_classes
+from saidwhat.code.lexicon import cues, verb_types, word_classes
 
 REPORTING = {"say", "tell", "report", "announce", "state", "add", "quote", "confirm", "note", "write",
              "declare", "stress", "emphasize", "emphasise", "explain", "insist_", "indicate", "comment",
@@ -46,7 +46,7 @@ class Parsed:
 def nlp():
     import spacy
 
-    from ..config import Settings
+    from saidwhat.config import Settings
     return spacy.load(Settings().model, exclude=["ner"])
 
 

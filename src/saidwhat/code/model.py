@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .lexicon import TYPES
+from saidwhat.code.lexicon import TYPES
 
 
 class LogReg:
@@ -29,7 +29,7 @@ class LogReg:
 
     @classmethod
     def fit(cls, feats: list[dict[str, float]], labels: list[str], l2: float = 1e-3, epochs: int = 400,
-            lr: float = 0.5, seed: int = 13, min_count: int = 1, weights: list[float] | None = None) -> "LogReg":
+            lr: float = 0.5, seed: int = 13, min_count: int = 1, weights: list[float] | None = None) -> LogReg:
         counts: dict[str, int] = {}
         for f in feats:
             for k in f:
@@ -106,7 +106,7 @@ class LogReg:
         Path(path).write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "LogReg":
+    def load(cls, path: Path | None = None) -> LogReg:
         if path is None:
             text = resources.files("saidwhat").joinpath("data", "plover", "model.json").read_text("utf-8")
         else:

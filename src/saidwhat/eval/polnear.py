@@ -25,8 +25,9 @@ import random
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 __all__ = ["normalise", "tokens", "exact_key", "source_matches", "cue_matches", "is_pronoun",
            "score_polnear", "read_polnear", "split_heldout", "prediction_records", "predict_polnear",
@@ -373,5 +374,5 @@ def evaluate_polnear(path: str | Path, settings: Any = None, max_docs: int | Non
     return res
 
 
-from .polnear_records import prediction_records  # noqa: E402,F401  (statements -> PRED records)
-from .polnear_report import format_polnear  # noqa: E402,F401  (the printed report)
+from saidwhat.eval.polnear_records import prediction_records  # noqa: E402,F401  (statements -> PRED records)
+from saidwhat.eval.polnear_report import format_polnear  # noqa: E402,F401  (the printed report)

@@ -3,7 +3,8 @@ following PolNeAR's conventions: one attribution for the pieces of a split quota
 parenthetical "he said" cut out of its content."""
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 
 def prediction_records(doc_id: str, statements: Iterable[Any], text: str | None = None) -> list[dict]:

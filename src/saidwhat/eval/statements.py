@@ -20,8 +20,9 @@ import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 __all__ = ["tokens", "token_f1", "doc_name", "speaker_matches", "target_set", "score",
            "format_report", "read_jsonl", "evaluate", "SUMMARY_KEYS", "LIST_KEYS"]

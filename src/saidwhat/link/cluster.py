@@ -27,7 +27,7 @@ import re
 from collections import Counter
 from datetime import date as _date
 
-from .text import content, name_words, names, ngrams, numbers, tokens, translit
+from saidwhat.link.text import content, name_words, names, ngrams, numbers, tokens, translit
 
 FRAG = 5
 
@@ -90,7 +90,7 @@ def _actor_names() -> dict[str, str]:
     global _ACTOR_NAMES
     if _ACTOR_NAMES is None:
         try:
-            from ..actors import actor_index
+            from saidwhat.actors import actor_index
             ix = actor_index()
             _ACTOR_NAMES = {**ix.adjectives, **ix.names}
         except Exception:  # the dictionary is a help, not a requirement
@@ -320,7 +320,7 @@ class Linker:
     def clusters(self) -> dict[str, list[str]]:
         """``{cluster_id: [statement ids in (published, doc_id, start) order]}``."""
         out = {}
-        for root, mem in self._members.items():
+        for mem in self._members.values():
             ordered = sorted(mem, key=lambda m: self.items[m][2])
             out[ordered[0]] = ordered
         return dict(sorted(out.items()))
@@ -335,7 +335,7 @@ class Linker:
                 "items": self.items, "parent": {k: self._find(k) for k in self.parent}}
 
     @classmethod
-    def from_state(cls, state: dict) -> "Linker":
+    def from_state(cls, state: dict) -> Linker:
         lk = cls(state["window_days"], state["min_overlap"], state.get("fragment_overlap", 0.3),
                  state.get("min_tokens", 3), state.get("cross_days", 1), state.get("cross_min", 2))
         parent = state["parent"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datasketch import MinHash, MinHashLSH
 
-from .text import tokens
+from saidwhat.link.text import tokens
 
 SHINGLE = 5
 

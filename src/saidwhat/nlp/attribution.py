@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import Lexicon, lexicon
-from .candidates import Candidate
-from .cuemodel import features
-from .frames import STRIP_END, FrameMixin
+from saidwhat.lexicon import Lexicon, lexicon
+from saidwhat.nlp.candidates import Candidate
+from saidwhat.nlp.cuemodel import features
+from saidwhat.nlp.frames import STRIP_END, FrameMixin
 
 SUBJ_DEPS = {"nsubj", "nsubjpass", "csubj", "expl"}
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"}

@@ -32,7 +32,7 @@ class Candidate:
     # the mention as written when the speaker fields hold what it stands for: a relative "who" or
     # "which" (PolNeAR's source) whose antecedent names the speaker; (start, end)
     written: tuple[int, int] | None = None
-    # the attribution tagger's probability that the content span is exactly right (tagger.py)
+    # the attribution tagger's probability that the content span is exactly right (saidwhat.tagger)
     span_confidence: float | None = None
 
 

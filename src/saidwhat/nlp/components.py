@@ -15,11 +15,11 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ..lexicon import lexicon
-from .attribution import Attributor, para_of
-from .candidates import Mention
-from .direct import direct_candidates, headline_candidates
-from .quotes import find_quotes
+from saidwhat.lexicon import lexicon
+from saidwhat.nlp.attribution import Attributor, para_of
+from saidwhat.nlp.candidates import Mention
+from saidwhat.nlp.direct import direct_candidates, headline_candidates
+from saidwhat.nlp.quotes import find_quotes
 
 for _name in ("sw_quotes", "sw_candidates", "sw_mentions"):
     if not Doc.has_extension(_name):
@@ -112,7 +112,7 @@ class AttributionFinder:
     by the learned cue detector, as PolNeAR annotates them. In that scope the learned content-span
     chooser (spans.py) picks each cue's content, or rejects the cue; ``spans=False`` (or its weights
     missing) keeps the rules' frames instead. Above both, in that scope, the attribution tagger
-    (tagger.py, a fine-tuned MPNet or MiniLM encoder) gives every source, cue and content when it
+    (saidwhat.tagger, a fine-tuned MPNet or MiniLM encoder) gives every source, cue and content when it
     is installed and ``tagger`` is on; the parse then only serves speaker resolution. It leaves out
     the attributions whose content it gives less than ``min_confidence`` of being exactly right."""
 
@@ -129,15 +129,15 @@ class AttributionFinder:
         self.min_confidence = min_confidence
         if scope == "attributions":
             if tagger:
-                from .tagger import load_tagger
+                from saidwhat.tagger.model import load_tagger
                 self.tagger = load_tagger(tagger_base)
-            from .cuemodel import load_model
+            from saidwhat.nlp.cuemodel import load_model
             self.cue_model = load_model()
             if spans:
-                from .spans import load_span_model
+                from saidwhat.nlp.spans import load_span_model
                 self.span_model = load_span_model()
                 if self.span_model is not None and self.span_model.cue == "dense":
-                    from .densecue import load_dense  # the cue scores the chooser was trained on
+                    from saidwhat.nlp.densecue import load_dense  # the cue scores the chooser was trained on
                     self.span_cues = load_dense() or self.cue_model
 
     @property
@@ -155,17 +155,17 @@ class AttributionFinder:
             doc._.sw_quotes = find_quotes(doc.text)
         att = Attributor(doc, cue_model=self.cue_model)
         if self.tagger is not None:
-            from .tagged import tagged_candidates, with_rule_speakers
+            from saidwhat.nlp.tagged import tagged_candidates, with_rule_speakers
             cands = tagged_candidates(att, self.tagger, self.min_confidence)
             if self.span_model is not None and any(c.speaker_text is None for c in cands):
-                from .spans import span_candidates  # only for the speakers the tagger left out
+                from saidwhat.nlp.spans import span_candidates  # only for the speakers the tagger left out
                 cands = with_rule_speakers(cands, span_candidates(att, self.span_model, self.span_cues or self.cue_model),
                                            att.text)
             doc._.sw_candidates = _dedupe(sorted(cands, key=lambda c: (c.start, c.end)))
             doc._.sw_mentions = mentions(doc, att)
             return doc
         if self.span_model is not None:
-            from .spans import span_candidates
+            from saidwhat.nlp.spans import span_candidates
             indirect = span_candidates(att, self.span_model, self.span_cues or self.cue_model)
         else:
             indirect = att.from_cues()

@@ -1,7 +1,7 @@
 """A learned cue detector: which tokens head an attribution (said, wants, showed, according to, …).
 
 An averaged perceptron over sparse parse features, trained on PolNeAR's train split by
-``python -m saidwhat.nlp.train_cues`` (``make train``), seeded and reproducible. Its weights ship
+``python -m saidwhat.train.cues`` (``make train``), seeded and reproducible. Its weights ship
 inside the package (``data/cue_model.json.gz``, well under 1 MB). The rules (``cues.json``) stay the
 first source of cues; the model adds the cues of beliefs, intentions and perceptions that the
 "attributions" scope (PolNeAR's) covers, and is used only in that scope.

@@ -6,7 +6,7 @@ pipeline's own context vectors (``doc.tensor``: the tok2vec output the tagger an
 96-d in en_core_web_sm) of the token, its head and its dependents, through one small hidden
 layer. Score = sparse weights + v · relu(W x + b1) + b: a logit (> 0 means "cue head").
 
-Trained by ``python -m saidwhat.nlp.train_cues`` (numpy, Adam, L2, seeded); the weights ship in
+Trained by ``python -m saidwhat.train.cues`` (numpy, Adam, L2, seeded); the weights ship in
 ``data/cue_dense.json.gz`` (a few hundred KB). Without them (or without ``doc.tensor``) the
 perceptron of ``cuemodel.py`` is used.
 """
@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .cuemodel import features, packaged_json
+from saidwhat.nlp.cuemodel import features, packaged_json
 
 
 def dense_matrix(doc, idx: list[int]) -> np.ndarray | None:
@@ -79,7 +79,7 @@ class DenseCue:
                 "b": float(self.b), "mu": r(self.mu), "sd": r(self.sd)}
 
     @classmethod
-    def from_json(cls, data: dict) -> "DenseCue":
+    def from_json(cls, data: dict) -> DenseCue:
         feats = sorted(data["sparse"])
         vocab = {f: j for j, f in enumerate(feats)}
         w = np.array([data["sparse"][f] for f in feats], dtype=np.float64)

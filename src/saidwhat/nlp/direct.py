@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from .attribution import MIN_DIRECT_WORDS, Attributor, para_of
-from .candidates import Candidate
+from saidwhat.nlp.attribution import MIN_DIRECT_WORDS, Attributor, para_of
+from saidwhat.nlp.candidates import Candidate
 
 _WORD = re.compile(r"\w+")
 
@@ -36,11 +36,9 @@ def _leader_start(att: Attributor, q, prev_close: int) -> int:
     text = att.text
     para = att.pstarts[para_of(att.pstarts, q.open_at)]
     a = max(para, prev_close)
-    m = None
-    for m in re.finditer(r"[.!?]\s", text[a:q.open_at]):
-        pass
-    if m is not None:
-        a = a + m.end()
+    ends = [m.end() for m in re.finditer(r"[.!?]\s", text[a:q.open_at])]
+    if ends:
+        a = a + ends[-1]
     return a
 
 

@@ -6,7 +6,7 @@ A mixin of ``Attributor`` (attribution.py), which provides the parse helpers the
 """
 from __future__ import annotations
 
-from .candidates import Candidate
+from saidwhat.nlp.candidates import Candidate
 
 STRIP_END = set(" \n\t.,;:—–-")
 

@@ -149,7 +149,7 @@ def _scan_close(text: str, marks: list[tuple[int, str]], k: int):
 
 def _opens_ptb(text: str, i: int) -> bool:
     prev = text[i - 1] if i > 0 else " "
-    return not prev.isalnum() and not (prev in ".,!?;:")
+    return not prev.isalnum() and prev not in ".,!?;:"
 
 
 def _para_break(text: str, a: int, b: int) -> int | None:

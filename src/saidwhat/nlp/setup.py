@@ -6,7 +6,7 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 
-from . import components  # noqa: F401  (registers the factories)
+from saidwhat.nlp import components  # noqa: F401  (registers the factories)
 
 SAIDWHAT_PIPES = ("saidwhat_quotes", "saidwhat_gazetteer", "saidwhat_attribution")
 

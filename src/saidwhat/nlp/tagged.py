@@ -1,4 +1,4 @@
-"""Candidates of the attributions scope from the attribution tagger (tagger.py).
+"""Candidates of the attributions scope from the attribution tagger (saidwhat.tagger).
 
 The tagger gives character spans (content pieces, cue, source as written); this module ties them to
 the parse for what the resolve stage needs: the cue's lemma and negation, the speaker's label, head
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .candidates import Candidate
+from saidwhat.nlp.candidates import Candidate
 
 WORD = re.compile(r"\w")
 WORDS = re.compile(r"\w+")

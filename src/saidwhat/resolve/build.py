@@ -1,13 +1,13 @@
 """Turn NLP candidates into resolved ``Statement`` records: speaker actor, date, targets, negation."""
 from __future__ import annotations
 
-from ..actors import ActorIndex, actor_index
-from ..lexicon import lexicon
-from ..models import Document, Statement
-from ..nlp.candidates import Candidate, Mention
-from .dates import date_in, parse_iso
-from .speakers import SpeakerResolver
-from .targets import targets
+from saidwhat.actors import ActorIndex, actor_index
+from saidwhat.lexicon import lexicon
+from saidwhat.models import Document, Statement
+from saidwhat.nlp.candidates import Candidate, Mention
+from saidwhat.resolve.dates import date_in, parse_iso
+from saidwhat.resolve.speakers import SpeakerResolver
+from saidwhat.resolve.targets import targets
 
 HOW_CONFIDENCE = {"trailer": 0.9, "leader": 0.85, "parse": 0.75, "same_paragraph": 0.8,
                   "paragraph_speaker": 0.6, "headline": 0.6}

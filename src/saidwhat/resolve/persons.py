@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from ..actors import ActorIndex, actor_index
-from ..actors.model import Actor as DictActor
-from ..lexicon import Lexicon
-from ..nlp.candidates import Mention
+from saidwhat.actors import ActorIndex, actor_index
+from saidwhat.actors.model import Actor as DictActor
+from saidwhat.lexicon import Lexicon
+from saidwhat.nlp.candidates import Mention
 
 DETS = re.compile(r"^(the|a|an|this|that|these|those)\s+", re.IGNORECASE)
 
@@ -130,7 +130,7 @@ FEMALE_ROLES = ("spokeswoman", "ms.", "mrs.", "madam", "chairwoman", "congresswo
 MALE_ROLES = ("spokesman", "mr.", "chairman", "congressman")
 
 
-def gender_of(a: "Actor", lex: Lexicon) -> str | None:
+def gender_of(a: Actor, lex: Lexicon) -> str | None:
     """f | m from a known first name, a gendered role or a Slavic surname ending; None if unknown."""
     roles = " ".join(a.roles).lower()
     if any(r in roles for r in FEMALE_ROLES):

@@ -11,12 +11,23 @@ from __future__ import annotations
 
 import re
 
-from ..actors import ActorIndex, actor_index
-from ..actors.model import Actor as DictActor
-from ..lexicon import Lexicon, lexicon
-from ..nlp.candidates import Candidate, Mention
-from .persons import (DETS, Actor, PersonRegistry, auto_actor, clean_name, country_in, country_word,
-                      from_dictionary, gender_of, plural, role_key)
+from saidwhat.actors import ActorIndex, actor_index
+from saidwhat.actors.model import Actor as DictActor
+from saidwhat.lexicon import Lexicon, lexicon
+from saidwhat.nlp.candidates import Candidate, Mention
+from saidwhat.resolve.persons import (
+    DETS,
+    Actor,
+    PersonRegistry,
+    auto_actor,
+    clean_name,
+    country_in,
+    country_word,
+    from_dictionary,
+    gender_of,
+    plural,
+    role_key,
+)
 
 PERSON_PRON = {"he", "she", "i", "him", "her"}
 GROUP_PRON = {"it", "they", "we"}

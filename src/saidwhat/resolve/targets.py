@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 
-from ..actors import ActorIndex, actor_index
-from ..actors.model import Actor
-from ..nlp.candidates import Candidate
+from saidwhat.actors import ActorIndex, actor_index
+from saidwhat.actors.model import Actor
+from saidwhat.nlp.candidates import Candidate
 
 ACCUSE_CUES = {"accuse", "blame", "condemn", "criticize", "criticise", "warn", "call", "deny", "reject", "demand"}
 _UP = "A-ZÀ-ÖØ-ÞА-ЯЁ"       # capitals of Latin and Cyrillic names

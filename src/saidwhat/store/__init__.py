@@ -11,17 +11,18 @@ All SQL lives in this package: ``schema`` (tables), ``db`` (engine, pragmas, mig
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import sqlalchemy as sa
 
-from . import cluster_reads as cr
-from . import clusters as cl
-from . import queries as q
-from .clusters import LinkOptions
-from .db import is_sqlite, make_engine, migrate
-from .schema import FTS_TABLE
-from .writes import write_errors, write_results
+from saidwhat.store import cluster_reads as cr
+from saidwhat.store import clusters as cl
+from saidwhat.store import queries as q
+from saidwhat.store.clusters import LinkOptions
+from saidwhat.store.db import is_sqlite, make_engine, migrate
+from saidwhat.store.schema import FTS_TABLE
+from saidwhat.store.writes import write_errors, write_results
 
 __all__ = ["Store", "LinkOptions"]
 
@@ -45,7 +46,7 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -155,7 +156,7 @@ class Store:
 
     def revision(self) -> str | None:
         """The schema revision the database is at (None: not migrated)."""
-        from .db import current_revision
+        from saidwhat.store.db import current_revision
 
         with self.engine.connect() as conn:
             return current_revision(conn)

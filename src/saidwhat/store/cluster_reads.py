@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .schema import clusters, documents, statements
+from saidwhat.store.schema import clusters, documents, statements
 
 S, D, C = statements, documents, clusters
 
@@ -63,7 +63,7 @@ def get_cluster(conn: sa.Connection, key: str) -> dict[str, Any] | None:
         row = conn.execute(sa.select(C).where(C.c.id == cid)).first() if cid else None
     if row is None:
         return None
-    from ..link.cluster import sort_key
+    from saidwhat.link.cluster import sort_key
 
     out = cluster_row(row)
     reports = sorted(members(conn, S.c.cluster_id == out["id"]), key=sort_key)
@@ -80,7 +80,7 @@ def list_clusters(conn: sa.Connection, *, actor: str | None = None, since: str |
                   limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
     """Clusters (one per utterance) in date order. ``actor``: a substring of a member's speaker,
     mention or actor id; ``since``/``until`` bound the cluster date; ``event``: PLOVER type."""
-    from .queries import filter_clauses, since_bound, until_bound
+    from saidwhat.store.queries import filter_clauses, since_bound, until_bound
 
     where = []
     if actor:

@@ -27,13 +27,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import sqlalchemy as sa
 
-from .cluster_reads import members
-from .schema import clusters, doc_bands, documents, link_blocks, statements
+from saidwhat.store.cluster_reads import members
+from saidwhat.store.schema import clusters, doc_bands, documents, link_blocks, statements
+from saidwhat.store.upsert import upsert
 
 S, D, C, B, L = statements, documents, clusters, doc_bands, link_blocks
 CHUNK = 500
@@ -52,7 +54,7 @@ class LinkOptions:
     dedup_threshold: float = 0.8  # shingle Jaccard of near-duplicate documents
 
     def linker(self):
-        from ..link import Linker
+        from saidwhat.link import Linker
 
         if self.method != "tokens":
             raise ValueError(f"unknown linking method {self.method!r} (tokens)")
@@ -67,7 +69,7 @@ def _chunks(items: list, n: int = CHUNK) -> Iterable[list]:
 
 def link_block_rows(row: dict, published: str | None) -> list[dict[str, Any]]:
     """The ``link_blocks`` rows of a statement row: one per speaker key, all with its day."""
-    from ..link.cluster import day_of, speaker_keys
+    from saidwhat.link.cluster import day_of, speaker_keys
 
     day = day_of(row.get("date"), published)
     return [{"statement_id": row["id"], "link_key": k, "link_day": day} for k in speaker_keys(row)]
@@ -138,7 +140,7 @@ def _candidates(conn: sa.Connection, pending: list[dict], window: int) -> list[d
 def _refile(conn: sa.Connection, pending: list[dict]) -> int:
     """Give each pending statement its blocking keys and day (``link_keys``, ``link_day``) and make
     ``link_blocks`` agree (rows written before 0005, or by an older speaker-key rule)."""
-    from ..link.cluster import day_of, speaker_keys
+    from saidwhat.link.cluster import day_of, speaker_keys
 
     stored: dict[str, set] = defaultdict(set)
     for part in _chunks([p["id"] for p in pending]):
@@ -193,8 +195,8 @@ def link_pending(conn: sa.Connection, options: LinkOptions | None = None) -> dic
 
 def summarize(group: list[dict]) -> dict[str, Any]:
     """The ``clusters`` row of one cluster from its members (with document fields)."""
-    from ..link import cluster_summary, speaker_key
-    from ..link.cluster import sort_key
+    from saidwhat.link import cluster_summary, speaker_key
+    from saidwhat.link.cluster import sort_key
 
     summ = cluster_summary(group)
     ms = sorted(group, key=sort_key)
@@ -219,7 +221,6 @@ def summarize(group: list[dict]) -> dict[str, Any]:
 def refresh(conn: sa.Connection, cluster_ids: Iterable[str]) -> int:
     """Rewrite the ``clusters`` rows of these cluster ids from their members (a cluster left with
     no members loses its row)."""
-    from .writes import upsert
 
     ids = sorted(set(cluster_ids))
     n = 0
@@ -247,7 +248,7 @@ def mark_near_duplicates(conn: sa.Connection, docs: list[dict], threshold: float
     band keys of the text computed elsewhere, e.g. on a Dask worker) and set ``near_dup_of`` on
     them and on stored documents they change (a new document earlier than a stored copy's
     original). Returns how many documents got a new mark."""
-    from ..link.dedup import document_bands, jaccard, shingles
+    from saidwhat.link.dedup import document_bands, jaccard, shingles
 
     docs = [d for d in docs if d.get("text")]
     if not docs:

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import sqlalchemy as sa
 
-from .schema import FTS_TABLE, JSON_LIST_COLUMNS, TSV_COLUMN, documents, ingest_errors, statements
+from saidwhat.store.schema import FTS_TABLE, JSON_LIST_COLUMNS, TSV_COLUMN, documents, ingest_errors, statements
 
 S, D = statements, documents
 ORDERS = ("date", "-date", "confidence", "doc")

@@ -2,24 +2,26 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
-from datetime import datetime, timezone
-from functools import lru_cache
-from typing import Any, Iterable, Mapping
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
 
 import sqlalchemy as sa
 
-from .schema import JSON_LIST_COLUMNS, documents, ingest_errors, statements
+from saidwhat.store.schema import JSON_LIST_COLUMNS, documents, ingest_errors, statements
+from saidwhat.store.upsert import insert_for, upsert
 
 DOC_COLUMNS = [c.name for c in documents.columns]
 STMT_COLUMNS = [c.name for c in statements.columns]
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
@@ -64,35 +66,6 @@ def statement_row(st: Any, doc_id: str | None = None) -> dict[str, Any]:
     return row
 
 
-def _insert(conn: sa.Connection, table: sa.Table):
-    name = conn.dialect.name
-    if name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    elif name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:  # pragma: no cover - other backends are not supported yet
-        return None
-    return insert(table)
-
-
-def upsert(conn: sa.Connection, table: sa.Table, rows: list[dict], key: list[str],
-           keep: Iterable[str] = ()) -> None:
-    """INSERT ... ON CONFLICT (key) DO UPDATE all other columns (except ``keep``)."""
-    if not rows:
-        return
-    ins = _insert(conn, table)
-    if ins is None:  # pragma: no cover
-        for row in rows:
-            conn.execute(table.delete().where(*[table.c[k] == row[k] for k in key]))
-        conn.execute(table.insert(), rows)
-        return
-    skip = set(key) | set(keep)
-    cols = [c for c in rows[0] if c not in skip]
-    stmt = ins.on_conflict_do_update(index_elements=key,
-                                     set_={c: ins.excluded[c] for c in cols})
-    conn.execute(stmt, rows)
-
-
 def write_results(conn: sa.Connection, results: list[Any]) -> dict[str, int]:
     """Write documents and their statements. Re-adding a document replaces its statements.
 
@@ -114,7 +87,7 @@ def write_results(conn: sa.Connection, results: list[Any]) -> dict[str, int]:
             row["doc_id"] = doc["id"]
             stmts[row["id"]] = row  # the last of two same-id statements wins
     if docs:
-        from .clusters import unlink_documents, write_link_blocks
+        from saidwhat.store.clusters import unlink_documents, write_link_blocks
 
         upsert(conn, documents, list(docs.values()), ["id"], keep=["ingested_at", "near_dup_of"])
         ids = list(docs)
@@ -150,7 +123,7 @@ def write_errors(conn: sa.Connection, errors: list[Any], ts: str | None = None) 
     if not rows:
         return 0
     t = ingest_errors
-    ins = _insert(conn, t)
+    ins = insert_for(conn, t)
     if ins is None:  # pragma: no cover
         for row in rows:
             conn.execute(t.delete().where(t.c.source == row["source"], t.c.reason == row["reason"]))

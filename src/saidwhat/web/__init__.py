@@ -17,6 +17,6 @@ __all__ = ["create_app"]
 
 
 def create_app(db: str, **kw):
-    from .app import create_app as _create_app
+    from saidwhat.web.app import create_app as _create_app
 
     return _create_app(db, **kw)

@@ -10,17 +10,17 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
-from ..config import db_url
-from ..store import Store
-from ..store.schema import metadata
-from . import routes
-from .params import BadRequest
-from .views import Cache, q
+from saidwhat.config import db_url
+from saidwhat.store import Store
+from saidwhat.store.schema import metadata
+from saidwhat.web import routes
+from saidwhat.web.params import BadRequest
+from saidwhat.web.views import Cache, q
 
 HERE = Path(__file__).resolve().parent
 HEADERS = [
@@ -164,7 +164,7 @@ def create_app(db: str, *, store: Store | None = None) -> FastAPI:
 def app_from_env() -> FastAPI:
     """Factory for uvicorn worker processes (``saidwhat serve --workers N``): the database comes
     from ``SAIDWHAT_DB``."""
-    from ..config import Settings
+    from saidwhat.config import Settings
 
     return create_app(Settings().db)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
 MAX_WEEKS = 520          # the latest ten years of weeks; older ones are summarised in a note
 MIN_WEEKS = 26           # a shorter record is shown in the 26 weeks up to its last statement

@@ -3,8 +3,8 @@ Jinja's autoescape, so nothing from an article is ever read as HTML; offsets are
 and spans may overlap (a segment then carries every class that covers it)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
 
 
 @dataclass
@@ -12,14 +12,14 @@ class Span:
     start: int
     end: int
     cls: str                     # quote | speaker | cue | focus
-    ref: Optional[str] = None    # statement id the span belongs to
+    ref: str | None = None    # statement id the span belongs to
 
 
 @dataclass
 class Segment:
     text: str
     classes: list[str] = field(default_factory=list)
-    ref: Optional[str] = None
+    ref: str | None = None
     anchor: bool = False         # the first segment of the focus span (id="hl")
 
     @property
@@ -40,7 +40,7 @@ def statement_spans(st: dict, focus: bool = False) -> list[Span]:
     return spans
 
 
-def segments(text: str, spans: Iterable[Span], window: Optional[tuple[int, int]] = None
+def segments(text: str, spans: Iterable[Span], window: tuple[int, int] | None = None
              ) -> list[Segment]:
     """``text`` (or ``text[window]``) as a list of segments; the ones inside spans carry their
     classes and the statement id of the innermost (last starting) quote-like span."""

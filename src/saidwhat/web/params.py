@@ -7,7 +7,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
-from typing import Annotated, Optional
+from typing import Annotated
 
 from fastapi import Query
 
@@ -35,7 +35,7 @@ class NotFound(BadRequest):
         super().__init__(message, 404)
 
 
-def clean_text(value: Optional[str]) -> Optional[str]:
+def clean_text(value: str | None) -> str | None:
     """Strip, drop control and format characters (NUL, bidi overrides such as U+202E), and turn
     the empty string into None."""
     if value is None:
@@ -45,7 +45,7 @@ def clean_text(value: Optional[str]) -> Optional[str]:
     return value or None
 
 
-def iso_date(value: Optional[str], name: str) -> Optional[str]:
+def iso_date(value: str | None, name: str) -> str | None:
     """YYYY, YYYY-MM or YYYY-MM-DD naming a real calendar date, else BadRequest."""
     value = clean_text(value)
     if value is None:
@@ -60,7 +60,7 @@ def iso_date(value: Optional[str], name: str) -> Optional[str]:
     return value
 
 
-def tristate(value: Optional[str], name: str) -> Optional[bool]:
+def tristate(value: str | None, name: str) -> bool | None:
     value = clean_text(value)
     if value is None:
         return None
@@ -72,14 +72,14 @@ def tristate(value: Optional[str], name: str) -> Optional[bool]:
     raise BadRequest(f"{name}: use true or false (got {value!r})")
 
 
-def one_of(value: Optional[str], allowed: tuple[str, ...], name: str) -> Optional[str]:
+def one_of(value: str | None, allowed: tuple[str, ...], name: str) -> str | None:
     value = clean_text(value)
     if value is not None and value not in allowed:
         raise BadRequest(f"{name}: one of {', '.join(allowed)} (got {value!r})")
     return value
 
 
-Text = Annotated[Optional[str], Query(max_length=MAX_FIELD_CHARS)]
+Text = Annotated[str | None, Query(max_length=MAX_FIELD_CHARS)]
 Page = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"Page number, 1 to {MAX_PAGE}.")]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Rows per page, 1 to {MAX_LIMIT}.")]
 
@@ -100,16 +100,16 @@ def paging(page: Page = 1, limit: Limit = DEFAULT_LIMIT) -> Paging:
 
 @dataclass(frozen=True)
 class SearchParams:
-    q: Optional[str] = None
-    speaker: Optional[str] = None
-    target: Optional[str] = None
-    event_type: Optional[str] = None
-    since: Optional[str] = None
-    until: Optional[str] = None
-    outlet: Optional[str] = None
-    language: Optional[str] = None
-    kind: Optional[str] = None
-    negated: Optional[bool] = None
+    q: str | None = None
+    speaker: str | None = None
+    target: str | None = None
+    event_type: str | None = None
+    since: str | None = None
+    until: str | None = None
+    outlet: str | None = None
+    language: str | None = None
+    kind: str | None = None
+    negated: bool | None = None
     sort: str = "-date"
 
     def as_query(self) -> dict[str, str]:
@@ -127,26 +127,26 @@ class SearchParams:
 
 
 def search_params(
-    q: Annotated[Optional[str], Query(
+    q: Annotated[str | None, Query(
         max_length=MAX_QUERY_CHARS,
         description="Words to find in quotes and speakers (all must occur; `word*` = prefix).")] = None,
-    speaker: Annotated[Optional[str], Query(
+    speaker: Annotated[str | None, Query(
         max_length=MAX_FIELD_CHARS,
         description="Substring of speaker, mention or actor id (case-insensitive).")] = None,
-    target: Annotated[Optional[str], Query(
+    target: Annotated[str | None, Query(
         max_length=MAX_FIELD_CHARS, description="Target ISO3 code or target actor id.")] = None,
-    event_type: Annotated[Optional[str], Query(
+    event_type: Annotated[str | None, Query(
         max_length=MAX_FIELD_CHARS, description="Event type (when the database has events).")] = None,
-    since: Annotated[Optional[str], Query(
+    since: Annotated[str | None, Query(
         max_length=10, description="From date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
-    until: Annotated[Optional[str], Query(
+    until: Annotated[str | None, Query(
         max_length=10, description="To date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
     outlet: Text = None,
     language: Text = None,
-    kind: Annotated[Optional[str], Query(max_length=10, description="direct | indirect | mixed")] = None,
-    negated: Annotated[Optional[str], Query(
+    kind: Annotated[str | None, Query(max_length=10, description="direct | indirect | mixed")] = None,
+    negated: Annotated[str | None, Query(
         max_length=8, description="true: only statements reported as not made; false: only made.")] = None,
-    sort: Annotated[Optional[str], Query(
+    sort: Annotated[str | None, Query(
         max_length=10, description="relevance (with q) | date | -date (newest first, default)")] = None,
 ) -> SearchParams:
     since_v, until_v = iso_date(since, "since"), iso_date(until, "until")

@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 
-from ..store.queries import (RANK_NORMALIZATION, SEARCH_CANDIDATES, _like_escape,
-                             filter_clauses, fts_query, pg_tsquery, row_to_statement,
-                             statement_columns)
-from ..store.schema import FTS_TABLE, TSV_COLUMN, documents, ingest_errors, statements
-from .params import Paging, SearchParams
+from saidwhat.store.queries import (
+    RANK_NORMALIZATION,
+    SEARCH_CANDIDATES,
+    _like_escape,
+    filter_clauses,
+    fts_query,
+    pg_tsquery,
+    row_to_statement,
+    statement_columns,
+)
+from saidwhat.store.schema import FTS_TABLE, TSV_COLUMN, documents, ingest_errors, statements
+from saidwhat.web.params import Paging, SearchParams
 
 S, D, E = statements, documents, ingest_errors
 COUNT_CAP = 1_000        # counts above this show as "1,000+" (pages go on while they are full)
@@ -27,7 +34,7 @@ RANK_CANDIDATES = SEARCH_CANDIDATES  # relevance order ranks at most this many m
 WALK_ROWS = 100_000      # ... unless the page is expected that many rows down the index
 
 
-def column(name: str) -> Optional[sa.Column]:
+def column(name: str) -> sa.Column | None:
     """An optional statements column (event_type, cluster_id, ...) when the schema has it."""
     return S.c[name] if name in S.c else None
 
@@ -322,7 +329,7 @@ def latest(conn: sa.Connection, n: int = 10) -> list[dict]:
 
 # --- ingest errors -------------------------------------------------------------------------------
 
-def errors(conn: sa.Connection, reason: Optional[str], paging: Paging) -> tuple[list[dict], int]:
+def errors(conn: sa.Connection, reason: str | None, paging: Paging) -> tuple[list[dict], int]:
     where = [E.c.reason == reason] if reason else []
     q = (sa.select(E).where(*where).order_by(E.c.last_seen.desc(), E.c.id.desc())
          .limit(paging.limit).offset(paging.offset))

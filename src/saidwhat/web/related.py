@@ -14,13 +14,13 @@ import datetime as dt
 import json
 import re
 from collections import Counter
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 
-from ..store.queries import row_to_statement, statement_columns
-from ..store.schema import FTS_TABLE, TSV_COLUMN, documents, statements
-from .reads import column
+from saidwhat.store.queries import row_to_statement, statement_columns
+from saidwhat.store.schema import FTS_TABLE, TSV_COLUMN, documents, statements
+from saidwhat.web.reads import column
 
 S, D = statements, documents
 MIN_WORDS = 4          # shorter quotes ("No.") are too common to call the same utterance
@@ -56,8 +56,8 @@ def _by_cluster(conn: sa.Connection, cluster_id: str) -> list[dict]:
 def _summary(conn: sa.Connection, cluster_id: str) -> dict[str, Any]:
     """The cluster's row (canonical text, date, first outlet, counts) when the schema has one."""
     try:
-        from ..store.cluster_reads import cluster_row
-        from ..store.schema import clusters
+        from saidwhat.store.cluster_reads import cluster_row
+        from saidwhat.store.schema import clusters
     except ImportError:  # a schema from before the linking issue
         return {}
     row = conn.execute(sa.select(clusters).where(clusters.c.id == cluster_id)).first()
@@ -109,7 +109,7 @@ def other_reports(conn: sa.Connection, st: dict) -> tuple[list[dict], str]:
     return _by_quote(conn, st), "quote"
 
 
-def cluster(conn: sa.Connection, key: str, get_statement) -> Optional[dict[str, Any]]:
+def cluster(conn: sa.Connection, key: str, get_statement) -> dict[str, Any] | None:
     """A cluster by its id or a member's statement id, with its summary (canonical text, date,
     first outlet, counts) and every report, first report first. For a statement whose cluster has
     no other report (or a schema with no clusters): the statement and the statements of other
@@ -135,7 +135,7 @@ def cluster(conn: sa.Connection, key: str, get_statement) -> Optional[dict[str, 
 
 # --- actors --------------------------------------------------------------------------------------
 
-def actor_profile(conn: sa.Connection, actor_id: str) -> Optional[dict[str, Any]]:
+def actor_profile(conn: sa.Connection, actor_id: str) -> dict[str, Any] | None:
     """Name(s), type, country, sector, aliases (mentions as written), counts, date range, targets."""
     where = S.c.actor_id == actor_id
     head = conn.execute(sa.select(

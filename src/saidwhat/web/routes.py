@@ -2,21 +2,20 @@
 ``views``. Only GET exists; the HTML pages are left out of the OpenAPI schema."""
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
-from ..models import REASONS
-from . import highlight, views
-from .params import (MAX_FIELD_CHARS, Paging, SearchParams, identifier, one_of, paging,
-                     search_params)
+from saidwhat.models import REASONS
+from saidwhat.web import highlight, views
+from saidwhat.web.params import MAX_FIELD_CHARS, Paging, SearchParams, identifier, one_of, paging, search_params
 
 html = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 api = APIRouter(prefix="/api")
 
 IdPath = Annotated[str, Path(max_length=200, description="Identifier (as in the permalinks).")]
-Reason = Annotated[Optional[str], Query(max_length=40, description="One of: " + ", ".join(REASONS))]
+Reason = Annotated[str | None, Query(max_length=40, description="One of: " + ", ".join(REASONS))]
 
 
 def store(request: Request):
@@ -92,7 +91,7 @@ def api_actor(request: Request, actor_id: IdPath, pg: Paging = Depends(paging)) 
 
 @html.get("/actors/{actor_id:path}")
 def actor(request: Request, actor_id: IdPath, pg: Paging = Depends(paging)):
-    from .chart import geometry
+    from saidwhat.web.chart import geometry
 
     data = views.actor(store(request), identifier(actor_id, "actor"), pg)
     return render(request, "actor.html", data=data, chart=geometry(data["chart"]))

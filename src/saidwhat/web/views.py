@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 import threading
 import time
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote as _q
 
-from . import reads, related
-from .params import NotFound, Paging, SearchParams
+from saidwhat.web import reads, related
+from saidwhat.web.params import NotFound, Paging, SearchParams
 
 CACHE_SECONDS = 60.0
 DOC_META = ("id", "title", "outlet", "url", "published", "date_basis", "language", "source", "name",
@@ -71,7 +72,7 @@ class Cache:
 
 
 def home(store, cache: Cache) -> dict:
-    from ..store.queries import get_stats
+    from saidwhat.store.queries import get_stats
 
     def figures() -> dict:
         with store._snapshot() as conn:
@@ -128,7 +129,7 @@ def actor(store, actor_id: str, paging: Paging) -> dict:
             raise NotFound(f"no statements by actor {actor_id!r}")
         series, days = related.actor_weeks(conn, actor_id)
         rows = related.actor_statements(conn, actor_id, paging.limit, paging.offset)
-    from .chart import weekly
+    from saidwhat.web.chart import weekly
 
     return {"actor": profile, "chart": {"by": series, **weekly(days)},
             "statements": with_links(rows), **pages(profile["statements"], paging)}
@@ -161,7 +162,7 @@ def document(store, doc_id: str) -> dict:
     return {"document": {**meta, "text": doc.get("text") or ""}, "statements": with_links(rows)}
 
 
-def errors(store, reason: Optional[str], paging: Paging) -> dict:
+def errors(store, reason: str | None, paging: Paging) -> dict:
     with store.engine.connect() as conn:
         rows, total = reads.errors(conn, reason, paging)
     return {"reason": reason, "errors": rows, **pages(total, paging)}

@@ -2,7 +2,7 @@
 per language, cue lexicons (``data/cues_foreign.json``), role nouns, country names and dates
 (``data/foreign_lexicon.json``), speakers resolved through the actor dictionary.
 
-    from saidwhat.nlp.foreign import extract, supported
+    from saidwhat.foreign import extract, supported
     if supported(document.language):
         statements = extract(document)      # the same Statement records as the English pipeline
 
@@ -10,11 +10,11 @@ Events (PLOVER) are coded for English only: ``event_reason`` says so. No spaCy h
 """
 from __future__ import annotations
 
-from ...actors import ActorIndex
-from ...models import Document, Statement
-from .build import build_statements
-from .extract import Extractor
-from .lexicon import lang, languages
+from saidwhat.actors import ActorIndex
+from saidwhat.foreign.build import build_statements
+from saidwhat.foreign.extract import Extractor
+from saidwhat.foreign.lexicon import lang, languages
+from saidwhat.models import Document, Statement
 
 __all__ = ["LANGUAGES", "supported", "extract"]
 
@@ -31,7 +31,7 @@ def extract(document: Document, index: ActorIndex | None = None) -> list[Stateme
     if not supported(document.language):
         raise ValueError(f"no foreign-language lexicon for {document.language!r}")
     if index is None:
-        from ...actors import actor_index
+        from saidwhat.actors import actor_index
         index = actor_index()
     L = lang(document.language)
     ex = Extractor(_parse_text(document), L)
@@ -41,5 +41,5 @@ def extract(document: Document, index: ActorIndex | None = None) -> list[Stateme
 
 def _parse_text(document: Document) -> str:
     """The stored text with the ` date YYYY-MM-DD ` header blanked (same length: offsets hold)."""
-    from ...ingest import masked_text
+    from saidwhat.sources import masked_text
     return masked_text(document.text)

@@ -28,7 +28,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from .text import tokens
+from saidwhat.link.text import tokens
 
 
 def _pairs(n: int) -> int:
@@ -119,7 +119,7 @@ def evaluate_links(gold_path: str | Path, docs: list[str | Path] = (), db: str |
     fresh temporary database, linking as ingest does, and score that."""
     import tempfile
 
-    from ..store import Store
+    from saidwhat.store import Store
 
     if db:
         with Store(db) as store:
@@ -132,7 +132,7 @@ def evaluate_links(gold_path: str | Path, docs: list[str | Path] = (), db: str |
     if missing:
         raise FileNotFoundError(f"gold documents not found in {', '.join(map(str, folders))}: "
                                 + ", ".join(missing))
-    from ..pipeline import ingest
+    from saidwhat.pipeline import ingest
 
     with tempfile.TemporaryDirectory(prefix="saidwhat-links-") as tmp:
         with Store(str(Path(tmp) / "links.db")) as store:

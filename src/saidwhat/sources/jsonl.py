@@ -6,11 +6,11 @@ import json
 import os
 from collections.abc import Iterator
 
-from ..config import Settings
-from ..models import Document, IngestError
-from .dates import normalise_date
-from .errors import Reject
-from .text import SNIFF_BYTES, check_text, looks_binary, parse_header
+from saidwhat.config import Settings
+from saidwhat.models import Document, IngestError
+from saidwhat.sources.dates import normalise_date
+from saidwhat.sources.errors import Reject
+from saidwhat.sources.text import SNIFF_BYTES, check_text, looks_binary, parse_header
 
 _SKIP_CHUNK = 1 << 20
 

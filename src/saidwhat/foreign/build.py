@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from ...actors import Actor, ActorIndex
-from ...code.lexicon import cue_event
-from ...models import Document, Statement
-from ...resolve.build import fill_dates, statement_for
-from ...resolve.dates import parse_iso
-from .extract import FCandidate
-from .lexicon import Lang
-from .speaker import Speaker, SpeakerResolver, ru_verb_gender
+from saidwhat.actors import Actor, ActorIndex
+from saidwhat.code.lexicon import cue_event
+from saidwhat.foreign.extract import FCandidate
+from saidwhat.foreign.lexicon import Lang
+from saidwhat.foreign.speaker import Speaker, SpeakerResolver, ru_verb_gender
+from saidwhat.models import Document, Statement
+from saidwhat.resolve.build import fill_dates, statement_for
+from saidwhat.resolve.dates import parse_iso
 
 HOW_CONFIDENCE = {"trailer": 0.85, "leader": 0.85, "parse": 0.75, "paragraph_speaker": 0.6}
 

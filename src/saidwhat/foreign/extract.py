@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..candidates import Candidate
-from .lexicon import Cue, Lang
-from .speaker import STOP_PUNCT, TOKEN, Group, items_in, group_near
-from .text import DASHES, Quote, find_quotes, mask, paragraphs, sentences
+from saidwhat.foreign.lexicon import Cue, Lang
+from saidwhat.foreign.mentions import STOP_PUNCT, TOKEN, Group, group_near, items_in
+from saidwhat.foreign.text import DASHES, Quote, find_quotes, mask, paragraphs, sentences
+from saidwhat.nlp.candidates import Candidate
 
 
 @dataclass

@@ -8,11 +8,11 @@ country and sector become the (auto) person's. Role nouns and linking words per 
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
-from ...actors import Actor, ActorIndex
-from .lexicon import Lang
-from .speaker import Group, Item
+from saidwhat.actors import Actor, ActorIndex
+from saidwhat.foreign.lexicon import Lang
+from saidwhat.foreign.mentions import Group, Item
 
 WINDOW = 120                       # characters looked at on each side of a name
 MAX_WORDS = 6                      # words of an organisation's name after a role noun

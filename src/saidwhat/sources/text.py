@@ -6,14 +6,15 @@ import os
 import re
 from datetime import date
 
-from ..config import Settings
-from ..models import Document
-from .dates import find_date
-from .errors import Reject
+from saidwhat.config import Settings
+from saidwhat.models import Document
+from saidwhat.sources.dates import find_date
+from saidwhat.sources.errors import Reject
 
 SNIFF_BYTES = 8192
 CONTROL_SHARE = 0.10          # more control characters than this in the sample -> binary
 _ALLOWED_CONTROLS = set("\t\n\r\f\v\b")
+NUL, NUL_BYTE = "\x00", b"\x00"
 
 TEXT_EXTS = {".txt", ".text", ".md", ".markdown", ".rst"}
 HTML_EXTS = {".html", ".htm", ".xhtml"}
@@ -72,11 +73,11 @@ def looks_binary(sample: bytes | str) -> str | None:
         return None
     if isinstance(sample, bytes):
         if b"\x00" in sample:
-            return "NUL byte at offset %d" % sample.index(b"\x00")
+            return f"NUL byte at offset {sample.index(NUL_BYTE)}"
         n = sum(1 for b in sample if (b < 32 and chr(b) not in _ALLOWED_CONTROLS) or b == 127)
     else:
         if "\x00" in sample:
-            return "NUL character at offset %d" % sample.index("\x00")
+            return f"NUL character at offset {sample.index(NUL)}"
         n = sum(1 for c in sample if (c < " " and c not in _ALLOWED_CONTROLS) or c == "\x7f")
     if n / len(sample) > CONTROL_SHARE:
         return f"{n} of the first {len(sample)} characters are control characters"

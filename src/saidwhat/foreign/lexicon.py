@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 STEM = r"\w{0,3}"
@@ -195,7 +195,7 @@ def _compile(code: str, cues: dict, lex: dict) -> Lang:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def lang(code: str) -> Lang:
     """The compiled lexicon of one language (raises KeyError for a language it does not have)."""
     cues = _data("cues_foreign.json")

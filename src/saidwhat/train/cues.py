@@ -1,6 +1,6 @@
 """Train the cue detector on PolNeAR's train split (CPU, seeded, reproducible). Never run in CI.
 
-    python -m saidwhat.nlp.train_cues --train ../shared/polnear/train.jsonl \
+    python -m saidwhat.train.cues --train ../shared/polnear/train.jsonl \
         --out src/saidwhat/data/cue_model.json.gz [--epochs 6] [--seed 0] [--heldout 0.1] \
         [--dense-out src/saidwhat/data/cue_dense.json.gz]   # also the dense detector (densecue.py)
         [--docbin parsed.spacy --tensors parsed_tensors.npz]   # reuse a parse of the same file
@@ -16,8 +16,8 @@ import json
 import random
 import sys
 
-from ..eval.polnear import split_heldout
-from .cuemodel import CANDIDATE_POS, Perceptron, features
+from saidwhat.eval.polnear import split_heldout
+from saidwhat.nlp.cuemodel import CANDIDATE_POS, Perceptron, features
 
 
 def examples(doc, attributions, dense: bool = False) -> list[tuple]:
@@ -35,7 +35,7 @@ def examples(doc, attributions, dense: bool = False) -> list[tuple]:
     idx = [t.i for t in doc if t.pos_ in CANDIDATE_POS and not (t.i in inside and t.i not in heads)]
     if not dense:
         return [(features(doc[i]), i in heads) for i in idx]
-    from .densecue import dense_matrix
+    from saidwhat.nlp.densecue import dense_matrix
     X = dense_matrix(doc, idx)
     if X is None:
         return []
@@ -86,8 +86,8 @@ def training_parser(doc: str | None) -> argparse.ArgumentParser:
 
 def load_corpus(path: str, max_docs: int | None = None, model: str | None = None):
     """(the spaCy pipeline, the PolNeAR documents of a JSONL split, the first ``max_docs`` of them)."""
-    from ..config import Settings
-    from .setup import load
+    from saidwhat.config import Settings
+    from saidwhat.nlp.setup import load
     nlp = load(model or Settings().model)
     docs = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
     return nlp, docs[:max_docs] if max_docs else docs
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     with gzip.open(args.out, "wt", encoding="utf-8") as fh:
         json.dump(model.to_json(), fh, separators=(",", ":"))
     if args.dense_out:
-        from .densecue import train as train_dense
+        from saidwhat.nlp.densecue import train as train_dense
         dense = train_dense([ex for i in sorted(train) for ex in examples(parsed[i], docs[i]["attributions"], True)],
                             seed=args.seed, epochs=args.dense_epochs, hidden=args.hidden, l2=args.l2,
                             log=lambda m: print(m, file=sys.stderr))

@@ -1,21 +1,21 @@
-"""Fine-tune the attribution tagger (tagger.py) on PolNeAR train, on the CPU, seeded.
+"""Fine-tune the attribution tagger (saidwhat.tagger) on PolNeAR train, on the CPU, seeded.
 
-    python -m saidwhat.nlp.train_tagger --train ../shared/polnear/train.jsonl \
+    python -m saidwhat.train.tagger --train ../shared/polnear/train.jsonl \
         --out src/saidwhat/data/attr_tagger.npz --seed 0
 
-The encoder is a pretrained base (bases.py): all-MiniLM-L6-v2 (``--base minilm``, 6 layers, 384 wide)
+The encoder is a pretrained base (tagger/bases.py): all-MiniLM-L6-v2 (``--base minilm``, 6 layers, 384 wide)
 or all-mpnet-base-v2 (``--base mpnet``, 12 layers, 768 wide). Its word-piece embeddings stay frozen and
 are read from the base's package at run time; ``--freeze N`` keeps the other embeddings and the bottom
 N layers as pretrained too (read from the base as well, so the file holds only what was trained);
 ``--adapt R`` then trains rank-R updates B A to those layers' matrices (LoRA: about 0.2 M numbers a
-MPNet layer at rank 8), which the file holds and tagger.py adds to the base's matrices on loading.
+MPNet layer at rank 8), which the file holds and tagger/model.py adds to the base's matrices on loading.
 Everything else (the layers above, a 7-way BIO head over source / cue / content, parse features fed to
 the first trained layer) is trained and written to ``--out`` as float16 (``--int8``: int8 matrices,
 half the size: MiniLM 10 MB; ``--int4``: int4 with a float16 scale per 32 numbers, from those
 int8 values, MPNet's top six layers 23 MB). ``--crf`` adds a linear-chain CRF's loss
 over learned tag-to-tag scores, which the tagger's Viterbi decoding then uses. ``--bf16`` runs the
 encoder in bfloat16 (autocast; faster where the CPU has bfloat16 instructions). Needs PyTorch (``pip
-install -e '.[train]'``); running the tagger does not (tagger.py is numpy). Never run in CI: on 2 cores
+install -e '.[train]'``); running the tagger does not (tagger/model.py is numpy). Never run in CI: on 2 cores
 an epoch takes about 8 minutes (MiniLM) or 30 minutes (MPNet, six layers frozen). ``--checkpoint FILE``
 lets a run be stopped (killed, or ``--stop-after-minutes``) and go on, with the same command, to the
 weights of the unbroken run.
@@ -29,12 +29,12 @@ import time
 
 import numpy as np
 
-from .bases import BASES, Base, relative_buckets
-from .encoder import FEATURES, kept_from_base
-from .tagger import TAGS, doc_labels, feature_vocab, load_tokenizer, parse_features, windows
-from ..eval.polnear import split_heldout
-from .train_checkpoint import STOPPED, Checkpoint, run_options
-from .train_cues import training_parser
+from saidwhat.eval.polnear import split_heldout
+from saidwhat.tagger.bases import BASES, Base, relative_buckets
+from saidwhat.tagger.encoder import FEATURES, kept_from_base
+from saidwhat.tagger.model import TAGS, doc_labels, feature_vocab, load_tokenizer, parse_features, windows
+from saidwhat.train.checkpoint import STOPPED, Checkpoint, run_options
+from saidwhat.train.cues import training_parser
 
 
 def build_model(torch, base: Base = BASES["minilm"], vocab: dict | None = None, crf: bool = False,
@@ -160,7 +160,7 @@ def crf_nll(torch, scores, labels, trans):
     batch. ``scores`` (b, t, tags) and ``labels`` (b, t) of windows with [CLS] first (dropped here) and
     -100 after the last piece; transitions that BIO forbids (tagdecode.FORBIDDEN) are ruled out. A
     window may start inside a span, so no tag is ruled out at its first piece."""
-    from .tagdecode import FORBIDDEN
+    from saidwhat.tagger.decode import FORBIDDEN
     em, lab = scores[:, 1:], labels[:, 1:]
     mask = lab >= 0
     tags = lab.clamp(min=0)
@@ -201,11 +201,11 @@ def to_tensors(torch, batch, pad: int = 0):
 def save(model, path: str, vocab: dict | None = None, bits: int | None = None, heldout: float | None = None,
          base: Base = BASES["minilm"]) -> None:
     """The trained weights, without what stayed frozen (the word embeddings; with ``frozen`` layers,
-    the embeddings and those layers too: tagger.py reads them from the base), as float16 or (``bits``
+    the embeddings and those layers too: tagger/model.py reads them from the base), as float16 or (``bits``
     8 or 4) int8 matrices or encoder.requantized's int4 of those; the parse-feature label
     lists, the base's name (``meta.base``), the frozen layer count (``meta.frozen``) and the
     held-out share of the run (``meta.heldout``); deflated (savez_compressed: an int4 file 11 % smaller)."""
-    from .encoder import quantized
+    from saidwhat.tagger.encoder import quantized
     frozen = getattr(model, "frozen", 0)
     arrays = {k: v.detach().numpy().astype(np.float16) for k, v in model.state_dict().items()
               if not kept_from_base(k, frozen)}
@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--crf", action="store_true",
                     help="also learn tag-to-tag transition scores (a CRF loss added to the per-piece one)")
     ap.add_argument("--base", choices=sorted(BASES), default="minilm",
-                    help="the pretrained encoder (nlp/bases.py): minilm (fast) or mpnet (12 layers, 768 wide)")
+                    help="the pretrained encoder (tagger/bases.py): minilm (fast) or mpnet (12 layers, 768 wide)")
     ap.add_argument("--freeze", type=int, default=0,
                     help="keep the embeddings and this many bottom layers as pretrained (not written to --out)")
     ap.add_argument("--adapt", type=int, default=0,
@@ -295,8 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     enc = {}
     vocab = parsed = None
     if args.parse_features:
-        from ..config import Settings
-        from .setup import load
+        from saidwhat.config import Settings
+        from saidwhat.nlp.setup import load
         nlp = load(args.model or Settings().model)
         vocab = feature_vocab(nlp)
         parsed = nlp.pipe((d["text"] for d in docs), batch_size=16)

@@ -1,4 +1,4 @@
-"""Ingest: files, folders and globs -> Documents (or IngestErrors), never raising for bad input.
+"""Sources: files, folders and globs read into Documents (or IngestErrors), never raising for bad input.
 
     for item in iter_sources(["data/", "more/*.html", "feed.jsonl"], settings):
         if isinstance(item, Document): ...
@@ -13,14 +13,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 
-from ..config import Settings
-from ..models import Document, IngestError, content_id
-from .errors import Reject
-from .html import build_html_document
-from .jsonl import iter_jsonl
-from .language import check_language, detect_language
-from .paths import expand_paths
-from .text import (
+from saidwhat.config import Settings
+from saidwhat.models import Document, IngestError, content_id
+from saidwhat.sources.errors import Reject
+from saidwhat.sources.html import build_html_document
+from saidwhat.sources.jsonl import iter_jsonl
+from saidwhat.sources.language import check_language, detect_language
+from saidwhat.sources.paths import expand_paths
+from saidwhat.sources.text import (
     build_text_document,
     check_text,
     decode_bytes,

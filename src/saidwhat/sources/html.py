@@ -9,8 +9,8 @@ import logging
 import re
 import unicodedata
 
-from ..models import Document
-from .errors import Reject
+from saidwhat.models import Document
+from saidwhat.sources.errors import Reject
 
 # trafilatura/htmldate log an ERROR/WARNING for every page they reject; the IngestError says it.
 # Silenced unless the application configured these loggers itself.

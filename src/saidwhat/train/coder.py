@@ -1,6 +1,6 @@
 """Train the event classifier (seeded, reproducible) and report cross-validated figures.
 
-    python -m saidwhat.code.train [--dev ../shared/plover/dev.jsonl] [--cv 5] [--out PATH] [--no-save]
+    python -m saidwhat.train.coder [--dev ../shared/plover/dev.jsonl] [--cv 5] [--out PATH] [--no-save]
 
 Training data: saidwhat's own sentences (data/plover/train.jsonl) plus the PLOVER dev sentences read
 at run time from ../shared (never copied into the package). The figures printed are k-fold
@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .features import Parsed, norm_text, parse_many
-from .lexicon import TYPES, cameo_for
-from .model import LogReg
+from saidwhat.code.features import Parsed, norm_text, parse_many
+from saidwhat.code.lexicon import TYPES, cameo_for
+from saidwhat.code.model import LogReg
 
 SEED = 13
 L2 = 1e-5
@@ -59,7 +59,7 @@ def fit(parsed: list[Parsed], labels: list[str], weights=None, seed: int = SEED)
 
 
 def predict(m: LogReg, parsed: list[Parsed]) -> list[dict]:
-    from .coder import _mode, decide
+    from saidwhat.code.coder import _mode, decide
 
     P = m.proba([p.feats for p in parsed])
     out = []
@@ -122,14 +122,14 @@ def cross_validate(dev: list[dict], k: int = 5, seed: int = SEED, own: list[dict
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m saidwhat.code.train", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m saidwhat.train.coder", description=__doc__.split("\n")[0])
     ap.add_argument("--dev", default=str(shared_dir() / "plover" / "dev.jsonl"))
     ap.add_argument("--cv", type=int, default=5)
     ap.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "data" / "plover" / "model.json"))
     ap.add_argument("--no-save", action="store_true")
     a = ap.parse_args(argv)
     np.random.seed(SEED)
-    from .score import format_report, score
+    from saidwhat.eval.plover import format_report, score
 
     own = own_sentences()
     dev = load_jsonl(a.dev) if Path(a.dev).is_file() else []

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import Lang
+from saidwhat.foreign.lexicon import Lang
 
 DASHES = "\u2014\u2013"
 END = ".!?\u2026"

@@ -1,6 +1,6 @@
 """A tagger weights file and its encoder's forward pass, in numpy (no PyTorch at run time).
 
-A file (train_tagger.py writes it) holds the fine-tuned matrices, int8 with a per-row scale, int4 with
+A file (train/tagger.py writes it) holds the fine-tuned matrices, int8 with a per-row scale, int4 with
 a scale per GROUP numbers of a row, or float16 (``quantized``), the low-rank updates of layers its run
 kept frozen (``layers.N.lora.*``), the parse feature tables and their label lists (``vocab.*``) and
 what the run was (``meta.*``); what it leaves out (the word-piece embeddings, the frozen layers) comes
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .bases import BASES, Base, relative_buckets
+from saidwhat.tagger.bases import BASES, Base, relative_buckets
 
 FEATURES = ("tag", "dep", "hdir", "sent", "hdep")  # per word piece, from the spaCy token it starts in
 
