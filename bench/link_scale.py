@@ -86,8 +86,8 @@ def store_run(sts: list[dict], batch: int, link: bool) -> tuple[float, dict]:
     import tempfile
     from pathlib import Path
 
+    from saidwhat import Store  # the library's Store: links what it writes
     from saidwhat.models import DocResult, Document, Statement
-    from saidwhat.store import Store
 
     fields = set(Statement.__dataclass_fields__)
     with tempfile.TemporaryDirectory() as tmp:

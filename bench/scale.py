@@ -9,7 +9,7 @@ Parts (``--only speed,dask,rss,fts``):
 
 - speed: pipeline words/s in one process (``pipeline.process``), on synthetic articles and on
   real-sized ones (the sample articles, each copy made distinct);
-- dask: a full ingest into SQLite, one process (``pipeline.ingest`` in a fresh interpreter of its
+- dask: a full ingest into SQLite, one process (``runners.ingest`` in a fresh interpreter of its
   own, model loaded before timing) against a LocalCluster of 2
   workers (``runners.DaskRunner``; the cluster is started and the model loaded before timing,
   start-up reported apart), same documents; prints the speed-up (target >= 1.7 on 2 cores), the
@@ -64,9 +64,9 @@ def part_dask(args) -> None:
     """One process against 2 Dask workers on the same documents, ``--repeat`` times, interleaved
     (one, two, one, two, ...) so that load from elsewhere hits both alike; prints every pair with
     the load average and the median speed-up."""
+    from saidwhat import Store  # the library's Store: links what it writes
     from saidwhat.config import Settings
     from saidwhat.runners import DEFAULT_CHUNK, DaskRunner
-    from saidwhat.store import Store
 
     texts = real_sized(args.dask_words // 2) + synthetic(args.dask_words // 2)
     n = words(texts)
@@ -121,8 +121,9 @@ def part_dask(args) -> None:
 _ONE_PROCESS = """
 import json, sys, time
 from saidwhat.config import Settings
-from saidwhat.pipeline import ingest, load_nlp
-from saidwhat.store import Store
+from saidwhat.pipeline import load_nlp
+from saidwhat.runners import ingest
+from saidwhat import Store
 settings = Settings()
 list(load_nlp(settings).pipe(["Warm-up text, said the model."]))
 t0, cpu0 = time.perf_counter(), time.process_time()
@@ -133,7 +134,7 @@ print(json.dumps([time.perf_counter() - t0, time.process_time() - cpu0, rep.stat
 
 
 def one_process(corpus: Path, db: Path) -> tuple[float, float, int]:
-    """A one-process ingest (``pipeline.ingest``) in a fresh interpreter, its model loaded and
+    """A one-process ingest (``runners.ingest``) in a fresh interpreter, its model loaded and
     warmed before timing: (wall seconds, CPU seconds, statements)."""
     out = subprocess.run([sys.executable, "-c", _ONE_PROCESS, str(corpus), str(db)], check=True,
                          capture_output=True, text=True).stdout

@@ -10,6 +10,10 @@ Debian's ``postgresql`` package is apt-installed first when its binaries are mis
 
 ``python tests/pg_support.py [--install]`` does the same from the command line (``make pg``) and
 prints the DSN or the reason. Tests isolate themselves with one schema each (``schema_url``).
+
+Without a server a test calls ``unavailable(reason)``: it skips with the reason on a developer's
+machine and FAILS under CI (``CI=true``), where ``make pg`` installs and starts one (the rule is
+conftest's ``skip_or_fail``).
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import uuid
+from typing import NoReturn
 
 ROLE = DB = "saidwhat_test"
 PASSWORD = "saidwhat_test"
@@ -128,6 +133,13 @@ def ensure_server(install: bool = False) -> tuple[str | None, str]:
     return (dsn, "") if not err else (None, f"started PostgreSQL but cannot connect: {err}")
 
 
+def unavailable(reason: str) -> NoReturn:
+    """No PostgreSQL server: skip locally, fail under CI (conftest.skip_or_fail)."""
+    from conftest import skip_or_fail
+
+    skip_or_fail(f"PostgreSQL unavailable: {reason}")
+
+
 def schema_url(dsn: str, schema: str) -> str:
     """``dsn`` with ``search_path`` set to ``schema`` (every table, alembic_version included,
     lives there), as a SQLAlchemy URL."""
@@ -161,4 +173,4 @@ if __name__ == "__main__":
     if dsn:
         print(f"PostgreSQL for the tests: {dsn}")
     else:
-        print(f"PostgreSQL tests will skip: {reason}")
+        print(f"PostgreSQL tests will skip (and fail under CI=true): {reason}")

@@ -29,14 +29,18 @@ def test_no_publication_date_means_no_relative_dates():
     assert date_in("on Thursday", None) is None
 
 
-def test_infer_publication_from_running_count():
-    text = ("The blockade, which entered its 19th day on Friday, started on December 12. Leaders met in Sochi on "
-            "October 31, 2022. The road has been closed since December 12.")
-    assert infer_published(text) == ("2022-12-30", "inferred")
+def test_no_publication_date_inferred_from_a_running_count():
+    # "its Nth day on <weekday>" + "since <Month Day>" was inferred from one sample article's note and
+    # never occurs in PolNeAR train's 840 articles: the text does not settle the publication date
+    text = ("The strike, which entered its 12th day on Monday, began on March 3. Talks were held in "
+            "Geneva on May 2, 2021. Workers have been out since March 3.")
+    assert infer_published(text) == (None, "unknown")
 
 
-def test_infer_publication_from_weekday_and_date():
-    assert infer_published("The talks, held on Tuesday, March 5, 2024, ended without a deal.") == ("2024-03-05", "inferred")
+def test_no_publication_date_inferred_from_a_weekday_and_date():
+    # the first "<weekday>, <Month Day>" was the publication date in 3 of the 11 PolNeAR train
+    # articles where it decided one: it names events, not the day of writing
+    assert infer_published("The talks, held on Tuesday, March 5, 2024, ended without a deal.") == (None, "unknown")
 
 
 def test_undetermined_stays_unknown():

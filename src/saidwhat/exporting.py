@@ -29,13 +29,20 @@ def write_jsonl(rows: Iterable[dict], fh: IO[str]) -> int:
     return n
 
 
+# A text cell that starts with one of these is read as a formula by spreadsheet programs (CSV
+# injection, OWASP): such a cell is written with a leading apostrophe, which they show as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(v: Any) -> Any:
     if v is None:
         return ""
     if isinstance(v, (list, tuple)):
-        return ";".join(str(x) for x in v)
+        v = ";".join(str(x) for x in v)
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, str) and v.startswith(FORMULA_START):
+        return "'" + v
     return v
 
 

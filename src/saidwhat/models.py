@@ -36,7 +36,7 @@ class Document:
     text: str
     title: str | None = None
     published: str | None = None   # ISO date YYYY-MM-DD
-    date_basis: str | None = None  # header | html | jsonl | text | inferred | unknown
+    date_basis: str | None = None  # header | html | jsonl | feed | warc (capture date) | text | inferred | unknown
     language: str | None = None    # ISO 639-1
     outlet: str | None = None
     url: str | None = None

@@ -1,33 +1,25 @@
-"""The only module that knows the order of the stages:
-ingest -> parse -> extract -> resolve -> store. Per-document work is a pure function of a Document.
+"""The only module that knows the order of the stages: read (``sources``) -> parse (spaCy) ->
+extract (``nlp``) -> resolve -> code. Per-document work is a pure function of a Document.
 
 English documents (and those whose language could not be told) go through spaCy; Russian, French,
 German and Spanish ones through the rule-based extractor of ``saidwhat.foreign``; any other
-language is stored with its language and no statements (``route``). The Dask runner calls
-``process`` too, so both paths agree.
+language is kept with its language and no statements (``route``). Both executors of the ingest
+engine (``saidwhat.runners``: in this process, or on Dask workers) call ``process``, so they agree;
+what an ingest does around it (duplicates, errors, counts, writing) is the engine's bookkeeping.
+
+The stages that load heavy libraries (spaCy, numpy, rapidfuzz) are imported by the functions that
+run them, so that importing this module (a Dask client, the engine) stays cheap.
 """
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 
 from saidwhat.config import Settings
 from saidwhat.models import DocResult, Document, IngestError, Statement
-
-
-@dataclass
-class IngestReport:
-    seen: int = 0
-    stored: int = 0
-    duplicates: int = 0
-    skipped: dict[str, int] = field(default_factory=dict)
-    statements: int = 0
-    errors: list[IngestError] = field(default_factory=list)
-    languages: dict[str, int] = field(default_factory=dict)      # stored documents per language
-    not_extracted: dict[str, int] = field(default_factory=dict)  # stored, language has no extractor
+from saidwhat.resolve.dates import infer_published
+from saidwhat.sources import iter_sources, masked_text
 
 
 def nlp_args(settings: Settings) -> tuple:
@@ -36,21 +28,36 @@ def nlp_args(settings: Settings) -> tuple:
 
 
 def load_nlp(settings: Settings | None = None):
-    from saidwhat.nlp.setup import load
+    from saidwhat.nlp.setup import load  # defers spaCy
     return load(*nlp_args(settings or Settings()))
+
+
+MAX_RUN = 64  # longest run of one punctuation character handed to spaCy in one piece
+_LONG_RUN = re.compile(r"([^\w\s])\1{" + str(MAX_RUN) + ",}")
+
+
+def break_runs(text: str, run: int = MAX_RUN) -> str:
+    """Runs of more than ``run`` identical punctuation characters (16,000 ``"``) broken into pieces
+    of ``run`` separated by a space, each space taking the place of one character (same length,
+    offsets unchanged): spaCy's tokenizer takes quadratic time on such a run."""
+    def cut(m: re.Match) -> str:
+        piece = m.group(1) * run
+        body = " ".join(piece for _ in range(len(m.group()) // (run + 1) + 1))
+        return body[: len(m.group())]
+
+    return _LONG_RUN.sub(cut, text)
 
 
 def parse_text(document: Document) -> str:
     """The text given to spaCy: the stored text with the ` date YYYY-MM-DD ` header blanked out
-    (same length, so every offset stays an offset into the stored text)."""
-    from saidwhat.sources import masked_text
-    return masked_text(document.text)
+    and long runs of one punctuation character broken up (``break_runs``); same length, so every
+    offset stays an offset into the stored text."""
+    return break_runs(masked_text(document.text))
 
 
 def prepare(document: Document) -> Document:
     """Fill in what the NLP stages need: a publication date inferred from the text if missing."""
     if not document.published:
-        from saidwhat.resolve.dates import infer_published
         pub, basis = infer_published(document.text)
         document.published, document.date_basis = pub, basis
     return document
@@ -59,7 +66,7 @@ def prepare(document: Document) -> Document:
 def statements_of(doc, document: Document) -> list[Statement]:
     """Resolve a parsed spaCy Doc into Statements and code their events (the last place a spaCy
     object is seen)."""
-    from saidwhat.resolve.build import build_statements
+    from saidwhat.resolve.build import build_statements  # defers rapidfuzz
     quotes = [(q.open_at, (q.close_at if q.close_at is not None else q.end) + 1) for q in doc._.sw_quotes or []]
     stmts = build_statements(doc._.sw_candidates or [], doc._.sw_mentions or [], document, quotes)
     code_events(doc, stmts, document)
@@ -73,13 +80,13 @@ def route(document: Document) -> str:
     lang = document.language
     if not lang or lang == "en":
         return "en"
-    from saidwhat.foreign import supported
+    from saidwhat.foreign import supported  # defers numpy and rapidfuzz
     return "foreign" if supported(lang) else "none"
 
 
 def foreign_statements_of(document: Document) -> list[Statement]:
     """Statements of a Russian/French/German/Spanish document (rules, no model; events from the cue alone)."""
-    from saidwhat.foreign import extract
+    from saidwhat.foreign import extract  # defers numpy and rapidfuzz
     return extract(document)
 
 
@@ -115,7 +122,7 @@ def code_events(doc, stmts: list[Statement], document: Document) -> None:
     """PLOVER type/mode and CAMEO code of each statement, from the article's own parse."""
     if not stmts:
         return
-    from saidwhat.code.coder import code_many
+    from saidwhat.code.coder import code_many  # defers numpy
     starts = [t.idx for t in doc]  # once per article: Doc.char_span walks the tokens per call
     attrs, array = parse_array(doc)
     docs = [sub_doc(doc, max(0, bisect_right(starts, s.start) - 1), bisect_left(starts, s.end), attrs, array)
@@ -167,12 +174,13 @@ def process(docs: Iterable[Document], settings: Settings | None = None, nlp=None
         yield from flush()
 
 
-def extract_paths(paths: Iterable[str], settings: Settings | None = None) -> Iterator[DocResult | IngestError]:
-    """Read and extract, no database: DocResults in input order, IngestErrors for what was skipped."""
-    from saidwhat.sources import iter_sources
+def extract_paths(paths: Iterable[str] | str, settings: Settings | None = None) -> Iterator[DocResult | IngestError]:
+    """Read, then the per-document stages, no database: a DocResult per document and an
+    IngestError per source that was skipped, in input order (documents are processed a batch of
+    ``settings.batch_size`` at a time; a skipped source ends a batch early, to keep the order)."""
     settings = settings or Settings()
     pending: list[Document] = []
-    for item in iter_sources(list(paths), settings):
+    for item in iter_sources(paths, settings):  # files, folders, globs; one path or many
         if isinstance(item, IngestError):
             yield from _drain(pending, settings)
             yield item
@@ -189,71 +197,3 @@ def _drain(pending: list[Document], settings: Settings) -> Iterator[DocResult | 
     for r in process(list(pending), settings):
         yield r.error if r.error is not None else r
     pending.clear()
-
-
-def record_errors(store, errors: list[IngestError], report: IngestReport, skipped: Counter) -> None:
-    """Store a batch's skipped/failed documents (upserted: re-runs add no rows) and count them."""
-    if not errors:
-        return
-    store.add_errors(errors)
-    for e in errors:
-        skipped[e.reason] += 1
-    report.errors.extend(errors)
-    errors.clear()
-
-
-def count_languages(results: list[DocResult], report: IngestReport) -> None:
-    """Info counts: stored documents per language, and those stored without extraction (a language
-    with no extractor is not an error: the document is kept, with its language)."""
-    for r in results:
-        lang = r.document.language or "unknown"
-        report.languages[lang] = report.languages.get(lang, 0) + 1
-        if route(r.document) == "none":
-            report.not_extracted[lang] = report.not_extracted.get(lang, 0) + 1
-
-
-def ingest(paths: Iterable[str], store, settings: Settings | None = None,
-           progress: Callable[[int, int | None], None] | None = None) -> IngestReport:
-    """Read, extract and store: one writer, a transaction per batch, safe to re-run (documents
-    already stored are skipped as duplicates; errors are upserted)."""
-    from saidwhat.sources import iter_sources
-    settings = settings or Settings()
-    report = IngestReport()
-    skipped: Counter[str] = Counter()
-    batch: list[Document] = []
-    errors: list[IngestError] = []
-
-    def flush() -> None:
-        if batch:
-            stored = store.existing_ids([d.id for d in batch])
-            new = [d for d in batch if d.id not in stored]
-            errors.extend(IngestError(d.source, "duplicate", "already in the database", d.id)
-                          for d in batch if d.id in stored)
-            results = []
-            for r in process(new, settings):
-                if r.error is not None:
-                    errors.append(r.error)
-                else:
-                    results.append(r)
-            if results:
-                store.add_results(results)
-                report.stored += len(results)
-                report.statements += sum(len(r.statements) for r in results)
-                count_languages(results, report)
-            batch.clear()
-        record_errors(store, errors, report, skipped)
-        if progress:
-            progress(report.seen, None)
-
-    for item in iter_sources(list(paths), settings):
-        report.seen += 1
-        if isinstance(item, IngestError):
-            errors.append(item)
-        else:
-            batch.append(item)
-        if len(batch) >= settings.batch_size:
-            flush()
-    flush()
-    report.skipped = dict(skipped)
-    report.duplicates = skipped.get("duplicate", 0)
-    return report

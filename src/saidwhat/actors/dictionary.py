@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from saidwhat.actors.model import Actor, Role
+from saidwhat.lexicon import lexicon
 from saidwhat.lexicon import read_tsv as _read
 from saidwhat.lexicon import split_list as _split
 
@@ -108,7 +109,6 @@ FILES = ("countries.tsv", "organizations.tsv", "persons.tsv")
 def _lexicon_rows(actors: dict[str, Actor]) -> None:
     """The extractor's own lexicon (saidwhat/data/countries.tsv, organizations.tsv) also counts."""
     try:
-        from saidwhat.lexicon import lexicon
         lex = lexicon()
     except Exception:  # pragma: no cover - the lexicon is part of the package
         return

@@ -338,7 +338,7 @@ class ActorIndex:
         if len(s) < 4:
             return None
         parts = s.split()
-        # a surname alone, possibly misspelt ("Zakharove")
+        # a surname alone, possibly misspelt ("Smithe")
         if len(parts) == 1:
             best = process.extractOne(s, list(self.surnames), scorer=fuzz.ratio, score_cutoff=85)
             if best is not None and len(self.surnames[best[0]]) == 1:

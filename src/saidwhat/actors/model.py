@@ -31,7 +31,7 @@ class Role:
 
 @dataclass
 class Actor:
-    id: str                      # RUS | org:RUS-MFA | person:maria-zakharova | group:...
+    id: str                      # RUS | org:RUS-MFA | person:jane-smith | group:...
     name: str
     type: str                    # person | organization | country | group
     country: str | None = None   # ISO3

@@ -1,20 +1,25 @@
-"""`saidwhat` command line: a thin typer layer over the store, the pipeline and render.
+"""`saidwhat` command line: a thin typer shell over the library API (``saidwhat.Store``,
+``saidwhat.ingest``, ``saidwhat.extract_paths``, ``saidwhat.create_app``): each command parses its
+arguments, calls the library and renders what comes back (``render``: tables and highlighted text).
 
 - ``common``: option types, console/error helpers, database and settings plumbing;
 - ``run``: ingest, extract, demo (the commands that run the extractor);
 - ``query``: statements, show, search, timeline, export, errors, stats (reading the store);
-- ``evaluate``: the ``eval`` group (statements gold, PolNeAR, links);
-- ``link``: link, cluster, clusters (same-utterance clusters, near-duplicate documents).
+- ``evaluate``: the ``eval`` group (statements gold, PolNeAR, links, PLOVER);
+- ``code``: code (PLOVER/CAMEO event coding) and the ``actors`` group;
+- ``link``: link, cluster, clusters (same-utterance clusters, near-duplicate documents);
+- ``serve``: the web UI; ``db``: the ``db`` group (migrations).
 
-Heavy imports (spaCy, the pipeline, SQLAlchemy, pyarrow) happen inside the commands that need them,
-so `saidwhat --help`, `statements`, `search` ... start fast.
+The library's names load their modules on first use, and the few imports left inside commands defer
+a heavy library (spaCy, numpy, datasketch, SQLAlchemy, uvicorn), so `saidwhat --help`,
+`statements`, `search` ... start fast.
 Exit codes: 0 ok, 1 nothing found / processing failed, 2 bad arguments.
 """
 from __future__ import annotations
 
 import typer
 
-from saidwhat.cli import query, run
+from saidwhat.cli import code, link, query, run, serve
 from saidwhat.cli.common import DbOpt
 from saidwhat.cli.db import db_app
 from saidwhat.cli.evaluate import eval_app
@@ -40,10 +45,10 @@ def _root(ctx: typer.Context, db: DbOpt = None) -> None:
 for _command in (run.ingest, run.extract, *query.COMMANDS, run.demo):
     app.command()(_command)
 app.add_typer(eval_app, name="eval")
-__import__("saidwhat.cli.code", fromlist=["register"]).register(app)  # code, actors (issue 5)
-app.command()(__import__(f"{__name__}.serve", fromlist=["serve"]).serve)  # saidwhat serve (web UI)
+code.register(app)  # code, actors
+app.command()(serve.serve)
 app.add_typer(db_app, name="db")
-for _command in __import__(f"{__name__}.link", fromlist=["COMMANDS"]).COMMANDS:  # issue 6
+for _command in link.COMMANDS:
     app.command()(_command)
 
 

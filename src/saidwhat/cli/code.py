@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
-from saidwhat.cli.common import DbOpt, JsonOpt, console, escape, fail, open_store, write_json
+from saidwhat.cli.common import DbOpt, JsonOpt, console, escape, fail, open_reader_if_any, write_json
+from saidwhat.eval.plover import format_report, score
 
 actors_app = typer.Typer(help="The actor dictionary: list, show, add aliases, merge.", no_args_is_help=True,
                          add_completion=False, pretty_exceptions_enable=False)
@@ -37,9 +39,9 @@ def _read_jsonl(src: str) -> list[dict]:
 
 def code_records(rows: list[dict], abstain: bool = True) -> list[dict]:
     """JSONL records in ({"id", "text"} + optional cue, negated, source, targets) -> coded records."""
-    from saidwhat.code import code_many
-    from saidwhat.code.actors import source_and_targets
-    from saidwhat.code.features import parse_many
+    from saidwhat.code import code_many  # defers numpy
+    from saidwhat.code.actors import source_and_targets  # defers numpy and rapidfuzz
+    from saidwhat.code.features import parse_many  # defers spaCy
 
     texts = [r.get("text", r.get("quote")) for r in rows]
     events = code_many(texts, [r.get("cue") for r in rows], [bool(r.get("negated")) for r in rows],
@@ -80,8 +82,7 @@ def plover(
                                                      help="Write the predictions as JSONL.")] = None,
 ) -> None:
     """Score event coding: accuracy, macro-F1, per-type P/R/F1, mode accuracy (../shared/eval/plover_score.py metrics)."""
-    from saidwhat.eval.plover import format_report, score
-    from saidwhat.train.coder import cross_validate, load_jsonl, text_hash
+    from saidwhat.train.coder import cross_validate, load_jsonl, text_hash  # defers numpy and spaCy
 
     gold = load_jsonl(file)
     if not gold:
@@ -90,8 +91,8 @@ def plover(
         preds = cross_validate(gold, cv)
         title = f"{cv}-fold cross-validation (the model is retrained per fold)"
     else:
-        from saidwhat.code import code_many
-        from saidwhat.code.coder import model
+        from saidwhat.code import code_many  # defers numpy
+        from saidwhat.code.coder import model  # defers numpy
 
         evs = code_many([g["text"] for g in gold], abstain=False)   # every PLOVER item holds an event
         preds = [{"id": g["id"], "event_type": e.event_type, "mode": e.mode, "cameo": e.cameo} for g, e in zip(gold, evs)]
@@ -111,7 +112,7 @@ def plover(
 
 
 def _index():
-    from saidwhat.actors import ActorIndex
+    from saidwhat.actors import ActorIndex  # defers rapidfuzz
 
     return ActorIndex.load()
 
@@ -130,8 +131,6 @@ def actors_list(
     if json_:
         write_json([a.to_dict() for a in rows])
         return
-    from rich.table import Table
-
     t = Table("id", "name", "type", "country", "sector", "aliases")
     for a in rows:
         t.add_row(escape(a.id), escape(a.name), a.type, a.country or "", a.sector or "", escape("; ".join(a.aliases[:4])))
@@ -142,14 +141,11 @@ def actors_list(
 def actors_show(ctx: typer.Context, actor_id: Annotated[str, typer.Argument(help="Actor id or any name.")],
                 db: DbOpt = None, json_: JsonOpt = False) -> None:
     """One actor with aliases, roles and its statement counts (as speaker and as target) in the database."""
-    from saidwhat.actors import Actor
+    from saidwhat.actors import Actor  # defers rapidfuzz
 
     ix = _index()
     a = ix.get(actor_id) or ix.resolve(actor_id)
-    try:
-        store = open_store(ctx, db)
-    except (typer.Exit, Exception):
-        store = None
+    store = open_reader_if_any(ctx, db)
     if a is None and store is not None:
         # an automatic actor (an unknown speaker the resolve stage named): known from its statements
         try:

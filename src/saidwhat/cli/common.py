@@ -1,15 +1,22 @@
 """What the command modules share: choice enums, option types, console and error helpers, the
-database/settings plumbing. Nothing heavy is imported here (no spaCy, no SQLAlchemy)."""
+database/settings plumbing. Nothing heavy is imported here (no spaCy, no SQLAlchemy): ``saidwhat``
+loads the library's objects when a command first uses them."""
 from __future__ import annotations
 
-import importlib
+import functools
+import json
 import re
 import sys
 from enum import Enum
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
+from rich.markup import escape as _escape
 
+import saidwhat
+from saidwhat import exporting
+from saidwhat.cli import render
 from saidwhat.config import Settings
 
 
@@ -25,10 +32,22 @@ ExportFormat = choices("ExportFormat", "jsonl", "csv", "parquet")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
-def check_date(value: str | None) -> str | None:
-    if value is not None and not _DATE.match(value):
-        raise typer.BadParameter("use YYYY, YYYY-MM or YYYY-MM-DD")
-    return value
+def check_date(ctx: typer.Context, param: Any, value: str | None) -> str | None:
+    """--since/--until: YYYY, YYYY-MM or YYYY-MM-DD naming a real month and day (2023-02-30 and
+    2023-13-45 are refused, as the web API refuses them); otherwise a one-line error, exit 2."""
+    if value is None:
+        return value
+    if _DATE.match(value):
+        import datetime as dt
+
+        parts = [int(p) for p in value.split("-")] + [1, 1]
+        try:
+            dt.date(*parts[:3])
+            return value
+        except ValueError:
+            pass
+    name = "/".join(getattr(param, "opts", None) or ["date"])
+    raise fail(f"invalid {name} {value!r}: not a real date (YYYY[-MM[-DD]])", code=2)
 
 
 DbOpt = Annotated[str | None, typer.Option(
@@ -50,15 +69,11 @@ SourceOpt = Annotated[str | None, typer.Option(help="Speaker's ISO3 country or a
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
-def console(stderr: bool = False):
-    from rich.console import Console
-
+def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False)
 
 
 def escape(text: str) -> str:
-    from rich.markup import escape as _escape
-
     return _escape(str(text))
 
 
@@ -74,14 +89,53 @@ def resolve_db(ctx: typer.Context | None, db: str | None) -> str:
     return db or root or Settings().db
 
 
-def open_store(ctx: typer.Context, db: str | None):
-    from saidwhat.store import Store
+WRITERS = frozenset({"ingest", "demo", "link", "upgrade"})  # the commands that write; the rest read
 
+
+@functools.cache
+def _reader() -> type:
+    """``saidwhat.Store`` whose ``with`` block turns a database error met while reading (a damaged
+    page) into the command's one-line error: no traceback, no SQL."""
+
+    class ReadingStore(saidwhat.Store):
+        def __exit__(self, exc_type, exc, tb) -> None:
+            super().__exit__(exc_type, exc, tb)
+            from sqlalchemy.exc import SQLAlchemyError  # loaded with the store already
+
+            from saidwhat.store.db import describe_error
+
+            if isinstance(exc, SQLAlchemyError):
+                raise fail(f"cannot read database {self.db}: {describe_error(exc)}") from None
+
+    return ReadingStore
+
+
+def open_store(ctx: typer.Context, db: str | None, *, read_only: bool | None = None,
+               **options) -> saidwhat.Store:
+    """The library's ``saidwhat.Store`` for the command's database (``options``: the Store's).
+    ``read_only`` (default: every command but those in ``WRITERS``): ``Store.read_only``, which
+    creates and migrates nothing; a missing, foreign, damaged or older database is a one-line
+    error. A writing command creates and migrates the database as needed."""
     path = resolve_db(ctx, db)
+    if read_only is None:
+        read_only = ctx is None or ctx.info_name not in WRITERS
     try:
-        return Store(path)
-    except Exception as exc:  # bad URL, unwritable folder, not a database ...
-        raise fail(f"cannot open database {path}: {exc}")
+        return _reader().read_only(path, **options) if read_only else saidwhat.Store(path, **options)
+    except Exception as exc:  # missing, bad URL, unwritable folder, not a database ...
+        from saidwhat.store.db import UnusableDatabase, describe_error
+
+        if isinstance(exc, (FileNotFoundError, UnusableDatabase)):
+            raise fail(str(exc)) from None
+        raise fail(f"cannot open database {path}: {describe_error(exc)}") from None
+
+
+def open_reader_if_any(ctx: typer.Context, db: str | None):
+    """The command's database read-only when there is a readable one, else None, silently: for
+    commands that only add to what they show from a database (``actors show``)."""
+    try:
+        return _reader().read_only(resolve_db(ctx, db))
+    except Exception:  # missing, foreign, damaged: the command goes on without it
+        return None
 
 
 def filters(speaker, actor, target, since, until, kind, negated, doc, event=None, source=None) -> dict[str, Any]:
@@ -90,28 +144,18 @@ def filters(speaker, actor, target, since, until, kind, negated, doc, event=None
 
 
 def print_rows(rows: list[dict], fmt: str, title: str | None = None) -> None:
-    from saidwhat import render
-
     if fmt == "jsonl":
-        render.write_jsonl(rows, sys.stdout)
+        exporting.write_jsonl(rows, sys.stdout)
     elif fmt == "csv":
-        render.write_csv(rows, sys.stdout)
+        exporting.write_csv(rows, sys.stdout)
     else:
         render.statements_table(rows, console(), title=title)
 
 
 def write_json(data: Any) -> None:
-    import json
-
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 def settings_for(db: str | None = None, **kw) -> Settings:
     base = Settings(db=db) if db else Settings()
     return base.with_(**kw)
-
-
-def pipeline():
-    """saidwhat.pipeline, imported when a command needs it (and looked up in sys.modules, so
-    tests can stand a fake in for it)."""
-    return importlib.import_module("saidwhat.pipeline")

@@ -9,24 +9,14 @@ from typing import Annotated
 
 import typer
 
-from saidwhat.cli.common import DbOpt, console, escape, fail, resolve_db
+from saidwhat.cli.common import DbOpt, console, escape, fail, open_store
 
 db_app = typer.Typer(help="The database schema: migrate (SQLite or PostgreSQL), show the revision.",
                      no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 
 
-def _store(ctx: typer.Context, db: str | None):
-    from saidwhat.store import Store
-
-    path = resolve_db(ctx, db)
-    try:
-        return Store(path, migrate_on_open=False)
-    except Exception as exc:
-        raise fail(f"cannot open database {path}: {exc}")
-
-
-def _label(store) -> str:
-    return store.engine.url.render_as_string(hide_password=True)
+def _label(store) -> str:  # a SQLite file as given (not its read-only URI)
+    return store.db if store.dialect == "sqlite" else store.engine.url.render_as_string(hide_password=True)
 
 
 @db_app.command()
@@ -36,15 +26,15 @@ def upgrade(
     revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
 ) -> None:
     """Apply the migrations up to REVISION (default: head). Safe to run again."""
-    from saidwhat.store.db import migrate
+    from saidwhat.store.db import describe_error, migrate  # defers SQLAlchemy and Alembic
 
-    with _store(ctx, db) as store:
+    with open_store(ctx, db, read_only=False, migrate_on_open=False) as store:
         try:
             before = store.revision()
             migrate(store.engine, revision)
             after = store.revision()
         except Exception as exc:
-            raise fail(f"upgrade failed: {type(exc).__name__}: {exc}")
+            raise fail(f"upgrade failed: {describe_error(exc)}") from None
         label = _label(store)
     out = console()
     if before == after:
@@ -56,13 +46,13 @@ def upgrade(
 @db_app.command()
 def current(ctx: typer.Context, db: DbOpt = None) -> None:
     """Print the schema revision of the database and the head revision of this saidwhat."""
-    from saidwhat.store.db import head_revision
+    from saidwhat.store.db import describe_error, head_revision  # defers SQLAlchemy and Alembic
 
-    with _store(ctx, db) as store:
+    with open_store(ctx, db, read_only=True, any_revision=True) as store:  # creates nothing
         try:
             rev = store.revision()
         except Exception as exc:
-            raise fail(f"cannot read the revision: {type(exc).__name__}: {exc}")
+            raise fail(f"cannot read the revision: {describe_error(exc)}") from None
         label = _label(store)
     head = head_revision()
     state = "up to date" if rev == head else "needs `saidwhat db upgrade`"

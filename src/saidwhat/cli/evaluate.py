@@ -14,8 +14,11 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
+from saidwhat.cli.code import plover
 from saidwhat.cli.common import JsonOpt, fail, write_json
 from saidwhat.config import Settings
+from saidwhat.eval import polnear as polnear_eval
+from saidwhat.eval import statements as statements_eval
 
 DEFAULT_COMMAND = "statements"
 
@@ -62,17 +65,13 @@ def statements(
 ) -> None:
     """Score extraction against a statements gold JSONL file (metrics of shared/eval/score.py)."""
     try:
-        from saidwhat.eval.statements import evaluate, format_report
-    except ImportError as exc:
-        raise fail(f"evaluation is not available: {exc}")
-    try:
-        result = evaluate(str(gold), str(docs) if docs else None, Settings())
+        result = statements_eval.evaluate(str(gold), str(docs) if docs else None, Settings())
     except Exception as exc:
         raise fail(f"eval failed: {type(exc).__name__}: {exc}")
     if json_:
         write_json(result)
     else:
-        sys.stdout.write(format_report(result).rstrip("\n") + "\n")
+        sys.stdout.write(statements_eval.format_report(result).rstrip("\n") + "\n")
 
 
 @eval_app.command("polnear")
@@ -108,8 +107,6 @@ def polnear(
              "being exactly right (default 0: none); SAIDWHAT_TAGGER_MIN_CONFIDENCE.")] = None,
 ) -> None:
     """Extract PolNeAR documents; score content, source and cue (shared/eval/polnear_score.py)."""
-    from saidwhat.eval.polnear import evaluate_polnear, format_polnear
-
     if scope not in ("attributions", "statements"):
         raise typer.BadParameter("--scope must be 'attributions' or 'statements'")
     if tagger_base is not None and tagger_base.lower() not in ("mpnet", "minilm"):
@@ -117,14 +114,14 @@ def polnear(
     try:
         settings = Settings().with_(scope=scope, tagger=tagger, tagger_base=tagger_base and tagger_base.lower(),
                                     tagger_min_confidence=min_confidence)
-        result = evaluate_polnear(file, settings, max_docs=docs,
+        result = polnear_eval.evaluate_polnear(file, settings, max_docs=docs,
                                   pred_out=pred_out, heldout=heldout)
     except Exception as exc:  # unreadable file, a record without text, no model ...
         raise fail(f"eval polnear failed: {type(exc).__name__}: {exc}")
     if json_:
         write_json(result)
     else:
-        sys.stdout.write(format_polnear(result) + "\n")
+        sys.stdout.write(polnear_eval.format_polnear(result) + "\n")
 
 
 @eval_app.command("links")
@@ -149,7 +146,7 @@ def links(
     used once marks a statement checked to have no other report. Pairs are counted over the
     annotated statements only; a line that matches no statement costs recall.
     """
-    from saidwhat.eval.links import evaluate_links, format_scores
+    from saidwhat.eval.links import evaluate_links, format_scores  # defers datasketch and SQLAlchemy
 
     try:
         result = evaluate_links(gold, docs or [], db, Settings())
@@ -161,7 +158,4 @@ def links(
         sys.stdout.write(format_scores(result) + "\n")
 
 
-# issue 5: `saidwhat eval plover FILE [--json] [--cv K]` (event coding; the command lives in cli/code.py)
-from saidwhat.cli.code import plover as _plover  # noqa: E402
-
-eval_app.command("plover")(_plover)
+eval_app.command("plover")(plover)  # event coding (issue 5); the command lives in cli/code.py

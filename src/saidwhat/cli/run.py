@@ -1,5 +1,5 @@
-"""Commands that run the extractor: ingest, extract, demo. The pipeline (and spaCy) is imported
-only when one of them runs."""
+"""Commands that run the extractor: ingest, extract, demo (``saidwhat.ingest`` and
+``saidwhat.extract_paths``; the stages, and spaCy, load only when one of them runs)."""
 from __future__ import annotations
 
 import json
@@ -9,7 +9,9 @@ from typing import Annotated
 
 import typer
 
-from saidwhat.cli.common import DbOpt, LineFormat, console, escape, fail, open_store, pipeline, resolve_db, settings_for
+import saidwhat
+from saidwhat.cli import render
+from saidwhat.cli.common import DbOpt, LineFormat, console, escape, fail, open_store, resolve_db, settings_for
 from saidwhat.config import Settings
 
 PathsArg = Annotated[list[str], typer.Argument(help="Files, folders or globs (txt, html, jsonl).")]
@@ -17,17 +19,14 @@ TextFieldOpt = Annotated[str | None, typer.Option(help="JSONL field: article tex
 DateFieldOpt = Annotated[str | None, typer.Option(help="JSONL field: date.")]
 
 
-def run_ingest(paths: list[str], store, settings: Settings, workers: int | None = None,
-               scheduler: str | None = None, chunk_size: int | None = None):
-    from saidwhat import render
-
+def run_ingest(paths: list[str], store: saidwhat.Store, settings: Settings,
+               workers: int | None = None, scheduler: str | None = None,
+               chunk_size: int | None = None):
+    """``saidwhat.ingest`` with a progress bar on stderr."""
+    options = {"chunk_size": chunk_size} if chunk_size else {}  # else the library's default
     with render.progress(console(stderr=True), "ingesting") as callback:
-        if workers or scheduler:  # Dask: per-document stages on workers, this process writes
-            from saidwhat.runners import DEFAULT_CHUNK
-            from saidwhat.runners import ingest as dask_ingest
-            return dask_ingest(list(paths), store, settings, workers=workers, scheduler=scheduler,
-                               chunk_size=chunk_size or DEFAULT_CHUNK, progress=callback)
-        return pipeline().ingest(list(paths), store, settings, progress=callback)
+        return saidwhat.ingest(list(paths), store, settings, workers=workers, scheduler=scheduler,
+                               progress=callback, **options)
 
 
 def nothing_read(report) -> bool:
@@ -58,8 +57,6 @@ def ingest(
 ) -> None:
     """Read articles, extract statements and store them (re-runs are safe; a killed run resumes
     where its last committed batch ended)."""
-    from saidwhat import render
-
     if workers and scheduler:
         raise typer.BadParameter("give --workers or --scheduler, not both", param_hint="--workers")
 
@@ -72,7 +69,9 @@ def ingest(
         report = run_ingest(paths, store, settings, workers=workers, scheduler=scheduler,
                             chunk_size=chunk_size)
     except Exception as exc:
-        raise fail(f"ingest failed: {type(exc).__name__}: {exc}")
+        from saidwhat.store.db import describe_error  # defers SQLAlchemy
+
+        raise fail(f"ingest failed: {describe_error(exc)}")
     finally:
         store.close()
     render.ingest_summary(report, console())
@@ -88,14 +87,12 @@ def extract(
     date_field: DateFieldOpt = None,
 ) -> None:
     """Extract statements without a database: JSONL records on stdout, errors on stderr."""
-    from saidwhat import render
-
     settings = settings_for(text_field=text_field, date_field=date_field)
     err = console(stderr=True)
     rows: list[dict] = []
     read = 0
     try:
-        for item in pipeline().extract_paths(list(paths), settings):
+        for item in saidwhat.extract_paths(list(paths), settings):
             error = item if not hasattr(item, "document") else getattr(item, "error", None)
             if error is not None:
                 if error.reason != "not_found":
@@ -125,7 +122,7 @@ def sample_files(folder: Path) -> list[str]:
 
 def samples_dir() -> Path | None:
     """The bundled sample articles: package data first, else data/samples at the repo root."""
-    from importlib.resources import files
+    from importlib.resources import files  # stdlib, only for the demo (~1 % of `saidwhat --help`)
 
     candidates = []
     try:
@@ -141,8 +138,6 @@ def samples_dir() -> Path | None:
 
 def demo(ctx: typer.Context, db: DbOpt = None) -> None:
     """Ingest the bundled sample articles and show what was found."""
-    from saidwhat import render
-
     folder = samples_dir()
     if folder is None:
         raise fail("no sample articles found (expected data/samples/)")
@@ -153,7 +148,9 @@ def demo(ctx: typer.Context, db: DbOpt = None) -> None:
         try:
             report = run_ingest(sample_files(folder), store, settings_for(path))
         except Exception as exc:
-            raise fail(f"ingest failed: {type(exc).__name__}: {exc}")
+            from saidwhat.store.db import describe_error  # defers SQLAlchemy
+
+            raise fail(f"ingest failed: {describe_error(exc)}")
         render.ingest_summary(report, out)
         out.print()
         render.stats_summary(store.stats(), out)

@@ -1,11 +1,14 @@
-"""`saidwhat serve`: the web UI and JSON API (saidwhat.web) under uvicorn. Nothing heavy is imported
-until the command runs, and the web never imports spaCy, so the server is up in well under a second."""
+"""`saidwhat serve`: the web UI and JSON API (``saidwhat.create_app``) under uvicorn. Nothing heavy is
+imported until the command runs, and the web never imports spaCy, so the server is up in well under
+a second."""
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
 
+import saidwhat
 from saidwhat.cli.common import DbOpt, console, escape, fail, resolve_db
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -22,19 +25,18 @@ def serve(
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
 ) -> None:
     """Browse, search and read statements in a web browser (read-only), with a JSON API under /api."""
-    import os
-
-    import uvicorn
-
-    from saidwhat.web.app import create_app
+    import uvicorn  # deferred: the server, only for this command
 
     path = resolve_db(ctx, db)
     try:
-        app = create_app(path)
+        app = saidwhat.create_app(path)
     except FileNotFoundError as exc:
         raise fail(str(exc))
-    except Exception as exc:  # not a database, unreadable ...
-        raise fail(f"cannot open database {path}: {exc}")
+    except Exception as exc:  # not a database, unreadable, an older schema ...
+        from saidwhat.store.db import UnusableDatabase, describe_error  # defers SQLAlchemy
+
+        raise fail(str(exc) if isinstance(exc, UnusableDatabase) else f"cannot open database {path}: "
+                                                                      f"{describe_error(exc)}")
     out = console(stderr=True)
     if host not in LOOPBACK:
         out.print(f"[bold yellow]warning:[/] listening on {escape(host)}: anyone who can reach "

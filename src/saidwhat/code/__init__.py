@@ -1,7 +1,7 @@
 """Event coding: PLOVER event type and mode, closest CAMEO code, per statement or sentence.
 
 >>> from saidwhat.code import code_statement
->>> code_statement("called on Baku to unblock the Lachin corridor", cue="call").event_type
+>>> code_statement("called on the government to release the detained journalists", cue="call").event_type
 'REQUEST'
 """
 from __future__ import annotations

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from saidwhat.code.lexicon import cues, verb_types, word_classes
+from saidwhat.config import Settings
 
 REPORTING = {"say", "tell", "report", "announce", "state", "add", "quote", "confirm", "note", "write",
              "declare", "stress", "emphasize", "emphasise", "explain", "insist_", "indicate", "comment",
@@ -46,7 +47,6 @@ class Parsed:
 def nlp():
     import spacy
 
-    from saidwhat.config import Settings
     return spacy.load(Settings().model, exclude=["ner"])
 
 

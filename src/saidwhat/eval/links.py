@@ -3,7 +3,7 @@
 Gold format: JSONL, one object per annotated statement::
 
     {"statement_id": "3f2a...", "cluster": "g1"}
-    {"doc": "tass-0412.txt", "quote": "We will not tolerate provocations", "cluster": "g1"}
+    {"doc": "wire-0412.txt", "quote": "We will not tolerate provocations", "cluster": "g1"}
 
 ``cluster`` is any label; statements with the same label report the same utterance (a singleton
 label marks a statement that was checked and belongs to no other report). A line names a statement
@@ -25,9 +25,11 @@ existing database's clusters instead.
 from __future__ import annotations
 
 import json
+import tempfile
 from collections import Counter
 from pathlib import Path
 
+import saidwhat
 from saidwhat.link.text import tokens
 
 
@@ -117,12 +119,8 @@ def evaluate_links(gold_path: str | Path, docs: list[str | Path] = (), db: str |
     """``saidwhat eval links``: with ``db``, score that database's clusters; otherwise ingest the
     gold's documents (found by name in ``docs`` folders, default the gold file's folder) into a
     fresh temporary database, linking as ingest does, and score that."""
-    import tempfile
-
-    from saidwhat.store import Store
-
     if db:
-        with Store(db) as store:
+        with saidwhat.Store(db) as store:  # the library's Store: links what it writes
             return {**evaluate_store(store, gold_path), "db": db}
     folders = [Path(d) for d in docs] or [Path(gold_path).resolve().parent]
     paths, missing = [], []
@@ -132,11 +130,9 @@ def evaluate_links(gold_path: str | Path, docs: list[str | Path] = (), db: str |
     if missing:
         raise FileNotFoundError(f"gold documents not found in {', '.join(map(str, folders))}: "
                                 + ", ".join(missing))
-    from saidwhat.pipeline import ingest
-
     with tempfile.TemporaryDirectory(prefix="saidwhat-links-") as tmp:
-        with Store(str(Path(tmp) / "links.db")) as store:
-            report = ingest(paths, store, settings)
+        with saidwhat.Store(str(Path(tmp) / "links.db")) as store:
+            report = saidwhat.ingest(paths, store, settings)
             out = evaluate_store(store, gold_path)
     out["documents"] = report.stored
     out["skipped"] = report.skipped

@@ -29,6 +29,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from saidwhat.config import Settings
+from saidwhat.models import Document
+
 __all__ = ["normalise", "tokens", "exact_key", "source_matches", "cue_matches", "is_pronoun",
            "score_polnear", "read_polnear", "split_heldout", "prediction_records", "predict_polnear",
            "evaluate_polnear", "format_polnear", "write_predictions"]
@@ -315,14 +318,14 @@ def split_heldout(n: int, share: float, rng: random.Random) -> tuple[list[int], 
 
 def predict_polnear(gold_docs: list[dict], settings: Any = None) -> tuple[list[dict], list[dict]]:
     """Run the extractor over the documents: (PRED records, documents that failed)."""
-    from saidwhat.models import Document
-    from saidwhat.pipeline import process  # lazy: keeps this module free of spaCy
 
     documents = (Document(id=d["doc_id"], source=d["doc_id"], text=d["text"],
                           published=d.get("date") or None, title=d.get("title"))
                  for d in gold_docs)
     preds: list[dict] = []
     errors: list[dict] = []
+    from saidwhat.pipeline import process  # defers the stages: the CLI and `serve` start without them
+
     for res in process(documents, settings):
         if res.error is not None:
             errors.append({"doc_id": res.document.id, "reason": res.error.reason,
@@ -352,7 +355,6 @@ def evaluate_polnear(path: str | Path, settings: Any = None, max_docs: int | Non
     ``docs_run``, ``extraction_errors`` and ``extractor``.
     """
     if settings is None:
-        from saidwhat.config import Settings
         settings = Settings()
     if heldout:
         every = read_polnear(path)
@@ -363,7 +365,8 @@ def evaluate_polnear(path: str | Path, settings: Any = None, max_docs: int | Non
     if pred_out is not None:
         write_predictions(preds, pred_out)
     res = score_polnear(gold_docs, preds)
-    from saidwhat.pipeline import load_nlp
+    from saidwhat.pipeline import load_nlp  # defers the stages (as above)
+
     component = load_nlp(settings).get_pipe("saidwhat_attribution")
     res.update(file=str(path), heldout=heldout, docs_run=len(gold_docs), extraction_errors=errors,
                extractor=component.extractor)

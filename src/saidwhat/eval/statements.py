@@ -24,6 +24,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from saidwhat.config import Settings
+
 __all__ = ["tokens", "token_f1", "doc_name", "speaker_matches", "target_set", "score",
            "format_report", "read_jsonl", "evaluate", "SUMMARY_KEYS", "LIST_KEYS"]
 
@@ -64,7 +66,7 @@ def doc_name(value: Any) -> str:
 
 def speaker_matches(predicted: str | None, gold: dict) -> bool:
     """True if a gold name (``speaker``, ``speaker_alt``, ``speakers``) equals the predicted name or
-    appears in it as a contiguous token run ("Zakharova" in "spokesperson Maria Zakharova")."""
+    appears in it as a contiguous token run ("Smith" in "spokesperson Jane Smith")."""
     pred = tokens(predicted)
     if not pred:
         return False
@@ -265,10 +267,8 @@ def evaluate(gold_path: str | Path, docs_dir: str | Path | None = None,
     statements came out) and ``errors`` (documents the pipeline skipped or failed, and gold
     documents missing from ``docs_dir``, reason ``not_found``).
     """
-    from saidwhat.pipeline import extract_paths  # lazy: keeps this module free of spaCy
 
     if settings is None:
-        from saidwhat.config import Settings
         settings = Settings()
     gold_path = Path(gold_path)
     gold = read_jsonl(gold_path)
@@ -283,6 +283,8 @@ def evaluate(gold_path: str | Path, docs_dir: str | Path | None = None,
         else:
             errors.append({"source": str(path), "reason": "not_found",
                            "message": f"gold document {name} not in {base}"})
+    from saidwhat.pipeline import extract_paths  # defers the stages: the CLI and `serve` start without them
+
     pred = _records(extract_paths(paths, settings), errors) if paths else []
     res = score(gold, pred)
     res.update(docs=len(paths), predicted=len(pred), errors=errors)

@@ -10,11 +10,12 @@ Events (PLOVER) are coded for English only: ``event_reason`` says so. No spaCy h
 """
 from __future__ import annotations
 
-from saidwhat.actors import ActorIndex
+from saidwhat.actors import ActorIndex, actor_index
 from saidwhat.foreign.build import build_statements
 from saidwhat.foreign.extract import Extractor
 from saidwhat.foreign.lexicon import lang, languages
 from saidwhat.models import Document, Statement
+from saidwhat.sources import masked_text
 
 __all__ = ["LANGUAGES", "supported", "extract"]
 
@@ -31,7 +32,6 @@ def extract(document: Document, index: ActorIndex | None = None) -> list[Stateme
     if not supported(document.language):
         raise ValueError(f"no foreign-language lexicon for {document.language!r}")
     if index is None:
-        from saidwhat.actors import actor_index
         index = actor_index()
     L = lang(document.language)
     ex = Extractor(_parse_text(document), L)
@@ -41,5 +41,4 @@ def extract(document: Document, index: ActorIndex | None = None) -> list[Stateme
 
 def _parse_text(document: Document) -> str:
     """The stored text with the ` date YYYY-MM-DD ` header blanked (same length: offsets hold)."""
-    from saidwhat.sources import masked_text
     return masked_text(document.text)

@@ -27,6 +27,7 @@ import re
 from collections import Counter
 from datetime import date as _date
 
+from saidwhat.actors import actor_index
 from saidwhat.link.text import content, name_words, names, ngrams, numbers, tokens, translit
 
 FRAG = 5
@@ -90,7 +91,6 @@ def _actor_names() -> dict[str, str]:
     global _ACTOR_NAMES
     if _ACTOR_NAMES is None:
         try:
-            from saidwhat.actors import actor_index
             ix = actor_index()
             _ACTOR_NAMES = {**ix.adjectives, **ix.names}
         except Exception:  # the dictionary is a help, not a requirement

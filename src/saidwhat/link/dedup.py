@@ -8,6 +8,8 @@ with no date sorts after dated ones.
 """
 from __future__ import annotations
 
+import hashlib
+
 from datasketch import MinHash, MinHashLSH
 
 from saidwhat.link.text import tokens
@@ -74,8 +76,6 @@ BANDS, ROWS = 20, 5  # 100 permutations; a pair at Jaccard 0.8 shares a band wit
 def band_keys(sh: set[str], bands: int = BANDS, rows: int = ROWS) -> list[str]:
     """The LSH band keys of a shingle set: ``bands`` strings; two documents that share one are
     near-duplicate candidates. Deterministic (fixed MinHash seed)."""
-    import hashlib
-
     if not sh:
         return []
     n = bands * rows

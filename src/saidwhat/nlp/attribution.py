@@ -91,7 +91,7 @@ class Attributor(FrameMixin):
                     if g.dep_ == "pobj":
                         return g
         if t.dep_ == "pcomp" and t.head.lower_ == "as" and t.head.head.lemma_.lower() in ("quote", "cite"):
-            # "TASS quoted Lavrov as saying …", "Lavrov was quoted by TASS as saying …"
+            # "Reuters quoted the minister as saying …", "the minister was quoted by Reuters as saying …"
             verb = t.head.head
             return next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")), None)
         if depth < 3 and t.dep_ in ("conj", "advcl", "xcomp", "ccomp") and t.head.i != t.i:
@@ -105,7 +105,7 @@ class Attributor(FrameMixin):
     def mention_span(self, head):
         """The noun phrase of a speaker head token, without relative clauses, appositions, conjuncts."""
         doc = self.doc
-        # prefer a PERSON apposition ("the spokesperson, Maria Zakharova,")
+        # prefer a PERSON apposition ("the spokesperson, Jane Smith,")
         for c in head.children:
             if c.dep_ == "appos" and c.ent_type_ == "PERSON":
                 head = c

@@ -10,16 +10,24 @@
 """
 from __future__ import annotations
 
+from functools import lru_cache
+from importlib import resources
+
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from saidwhat.lexicon import lexicon
+from saidwhat.lexicon import lexicon, read_tsv
 from saidwhat.nlp.attribution import Attributor, para_of
 from saidwhat.nlp.candidates import Mention
+from saidwhat.nlp.cuemodel import load_model
+from saidwhat.nlp.densecue import load_dense
 from saidwhat.nlp.direct import direct_candidates, headline_candidates
 from saidwhat.nlp.quotes import find_quotes
+from saidwhat.nlp.spans import load_span_model, span_candidates
+from saidwhat.nlp.tagged import tagged_candidates, with_rule_speakers
+from saidwhat.tagger.model import load_tagger
 
 for _name in ("sw_quotes", "sw_candidates", "sw_mentions"):
     if not Doc.has_extension(_name):
@@ -61,20 +69,27 @@ def make_quotes(nlp: Language, name: str, max_join_tokens: int):
     return QuoteFinder(nlp, name, max_join_tokens)
 
 
+@lru_cache(maxsize=1)
+def place_names() -> tuple[str, ...]:
+    """The general gazetteer (``data/gazetteer.tsv``): countries, capitals and first-level
+    subdivisions from GeoNames and ISO 3166, built by ``tools/build_gazetteer.py``."""
+    text = resources.files("saidwhat").joinpath("data", "gazetteer.tsv").read_text(encoding="utf-8")
+    return tuple(row[0] for row in read_tsv(text))
+
+
 class Gazetteer:
-    """Countries, capitals, metonyms and organizations from the data files. Corrects the labels of
-    entities the statistical NER gets wrong (small models tag Baku, Yerevan, Lachin as PERSON) and
-    adds missing ones; never splits an entity the NER found around it."""
+    """Places (the general gazetteer, and the countries, capitals and metonyms of the lexicon) and
+    organizations from the data files. Corrects the labels of entities the statistical NER gets
+    wrong (small models tag some capitals as PERSON) and adds missing ones; never splits an entity
+    the NER found around it."""
 
     def __init__(self, nlp: Language, name: str):
         self.name = name
         lex = lexicon()
         self.matcher = PhraseMatcher(nlp.vocab)
-        gpe, org = [], []
+        gpe, org = list(place_names()), []
         for c in lex.countries.values():
             gpe += [c.name, *c.aliases, *[m for m in c.metonyms if not m.lower().startswith("the ")]]
-        gpe += ["Lachin", "Lachin Corridor", "Karabakh", "Nagorno Karabakh", "Nagorno-Karabakh", "Shushi",
-                "Stepanakert", "Sochi", "Artsakh", "South Caucasus", "Kremlin"]
         for o in lex.orgs.values():
             org += [o.name, *o.aliases]
         self.matcher.add("GPE", [nlp.make_doc(x) for x in sorted(set(gpe)) if x])
@@ -129,16 +144,12 @@ class AttributionFinder:
         self.min_confidence = min_confidence
         if scope == "attributions":
             if tagger:
-                from saidwhat.tagger.model import load_tagger
                 self.tagger = load_tagger(tagger_base)
-            from saidwhat.nlp.cuemodel import load_model
             self.cue_model = load_model()
             if spans:
-                from saidwhat.nlp.spans import load_span_model
                 self.span_model = load_span_model()
                 if self.span_model is not None and self.span_model.cue == "dense":
-                    from saidwhat.nlp.densecue import load_dense  # the cue scores the chooser was trained on
-                    self.span_cues = load_dense() or self.cue_model
+                    self.span_cues = load_dense() or self.cue_model  # the cue scores the chooser was trained on
 
     @property
     def extractor(self) -> str:
@@ -155,17 +166,15 @@ class AttributionFinder:
             doc._.sw_quotes = find_quotes(doc.text)
         att = Attributor(doc, cue_model=self.cue_model)
         if self.tagger is not None:
-            from saidwhat.nlp.tagged import tagged_candidates, with_rule_speakers
             cands = tagged_candidates(att, self.tagger, self.min_confidence)
             if self.span_model is not None and any(c.speaker_text is None for c in cands):
-                from saidwhat.nlp.spans import span_candidates  # only for the speakers the tagger left out
+                # the rules' speakers, only for the attributions the tagger gave none
                 cands = with_rule_speakers(cands, span_candidates(att, self.span_model, self.span_cues or self.cue_model),
                                            att.text)
             doc._.sw_candidates = _dedupe(sorted(cands, key=lambda c: (c.start, c.end)))
             doc._.sw_mentions = mentions(doc, att)
             return doc
         if self.span_model is not None:
-            from saidwhat.nlp.spans import span_candidates
             indirect = span_candidates(att, self.span_model, self.span_cues or self.cue_model)
         else:
             indirect = att.from_cues()

@@ -145,7 +145,7 @@ def _starts_sentence(text: str, pos: int) -> bool:
 
 
 def headline_candidates(att: Attributor) -> list[Candidate]:
-    """A title-case first line such as "Russia Urges Baku to ‘Unblock Lachin Corridor’"."""
+    """A title-case first line such as "France Urges Iran to ‘Release Detained Citizens’"."""
     text = att.text
     first_nl = text.find("\n")
     if first_nl <= 0:
@@ -185,7 +185,7 @@ HEADLINE_LABELS = {"note", "update", "updated", "editor's", "editor\u2019s", "an
 
 
 def _colon_headline(att: Attributor, line: str, first_nl: int) -> Candidate | None:
-    """ "Zakharova: Baku must stop provocations" — a named speaker, a colon, what they said."""
+    """ "Merkel: Europe must stand together" — a named speaker, a colon, what they said."""
     m = re.match(r"^\s*([A-Z][\w.\u2019'\- ]{1,60}?)\s*:\s+(\S.{8,})$", line)
     if not m:
         return None

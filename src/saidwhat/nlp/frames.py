@@ -178,7 +178,7 @@ class FrameMixin:
         idxs = [x.i for x in sent if not (phrase_lo <= x.i <= phrase_hi) and not x.is_space]
         if not idxs:
             return None
-        # a sentence with its own cue ("..., Peskov said, according to TASS"): X only reported it
+        # a sentence with its own cue ("..., the spokesman said, according to Reuters"): X only reported it
         if any(self.is_cue(x) and x.i not in self.inq and x.i != t.i and self.subject_of(x) is not None for x in sent):
             return None
         if any(i in self.inq for i in idxs) and phrase_lo > min(idxs) and all(i in self.inq or self.doc[i].is_punct for i in idxs[: max(1, len(idxs) // 2)]):

@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from saidwhat.nlp.cuemodel import Perceptron, packaged_json
+from saidwhat.nlp.cuemodel import CANDIDATE_POS, Perceptron, features, load_model, packaged_json
+from saidwhat.nlp.frames import STRIP_END
 
 CHILD_DEPS = ("ccomp", "xcomp", "dobj", "attr", "acl", "prep", "advcl", "oprd", "dative", "pcomp",
               "acomp", "npadvmod", "conj", "relcl", "csubj", "nsubj", "pobj", "advmod", "agent", "appos")
@@ -268,7 +269,6 @@ def load_span_model() -> SpanModel | None:
 def cue_tokens(att, cue_model, floor: float) -> list:
     """Rule cues and "according" (score None), and the tokens ``cue_model`` (densecue.DenseCue,
     batch-scored over ``doc.tensor``, or the perceptron) scores above ``floor``, with their scores."""
-    from saidwhat.nlp.cuemodel import CANDIDATE_POS, features
     out, rest = [], []
     doc = att.doc
     for t in doc:
@@ -282,7 +282,6 @@ def cue_tokens(att, cue_model, floor: float) -> list:
     if rest:
         scores = cue_model.score_tokens(doc, [t.i for t in rest]) if hasattr(cue_model, "score_tokens") else None
         if scores is None:  # no tok2vec tensor: the perceptron
-            from saidwhat.nlp.cuemodel import load_model
             pm = cue_model if hasattr(cue_model, "score") else load_model()
             scores = [pm.score(features(t)) for t in rest] if pm is not None else []
         out += [(t, s) for t, s in zip(rest, scores) if s > floor]
@@ -352,7 +351,6 @@ def _with_relative(c, t, text: str) -> None:
 
 def span_candidates(att, model: SpanModel, cue_model) -> list:
     """Candidates of the attributions scope from the learned chooser (``Candidate`` records)."""
-    from saidwhat.nlp.frames import STRIP_END
     doc, text = att.doc, att.text
     quotes = quote_ranges(doc, att.quotes)
     out = []

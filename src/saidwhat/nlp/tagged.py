@@ -40,7 +40,7 @@ RELATIVE = ("who", "which", "that")
 
 
 def _antecedent(att, src):
-    """The noun a relative pronoun source stands for ("Zakharova, who told …" -> Zakharova), by the
+    """The noun a relative pronoun source stands for ("Smith, who told …" -> Smith), by the
     rules' own subject finder; else None."""
     if len(src) != 1 or src[0].lower_ not in RELATIVE or src[0].dep_ != "nsubj":
         return None

@@ -1,6 +1,6 @@
 """Resolve speaker mentions to actors across a document: full names from surnames and misspellings,
 pronouns, role nouns ("the spokesperson", "the ministry", "the statement"), metonyms ("Moscow",
-"Official Moscow", "the Kremlin") and offices ("Russia's foreign ministry spokesperson").
+"official Washington", "the Kremlin") and offices ("Russia's foreign ministry spokesperson").
 
 The actor dictionary (``saidwhat.actors``) is the one source of actor ids: a mention it knows becomes
 its actor (with the office holder on the publication date); an unknown speaker becomes an automatic
@@ -109,7 +109,7 @@ class SpeakerResolver:
             a = self.people.find(name)
             if a is not None:
                 return a
-        # a name, alias, case form or metonym the dictionary knows ("Official Moscow", "the Kremlin")
+        # a name, alias, case form or metonym the dictionary knows ("official Washington", "the Kremlin")
         hit = self.ix.lookup(text)
         if hit is not None:
             return self.actor(hit[0])

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 
 from saidwhat.config import Settings
 from saidwhat.models import Document, IngestError, content_id
+from saidwhat.sources.archives import iter_feed, iter_warc
 from saidwhat.sources.errors import Reject
 from saidwhat.sources.html import build_html_document
 from saidwhat.sources.jsonl import iter_jsonl
@@ -66,10 +67,45 @@ def read_document(path: str, settings: Settings) -> Document:
     return build_text_document(path, text)
 
 
+STDIN = "-"
+_STDIN_KIND = ((b"WARC/", ".warc"), (b"\x1f\x8b", ".warc.gz"), (b"{", ".jsonl"), (b"<?xml", ".xml"),
+               (b"<rss", ".rss"), (b"<feed", ".atom"))
+
+
+def _iter_stdin(settings: Settings) -> Iterator[Document | IngestError]:
+    """Standard input (``-``) as one file of a sniffed format (WARC, gzipped WARC, JSONL, feed, HTML or
+    text), spooled to a temporary file up to ``max_bytes``; its documents are named ``-``, ``-#<n>``."""
+    import sys
+    import tempfile
+
+    raw = sys.stdin.buffer.read(settings.max_bytes + 1)
+    if len(raw) > settings.max_bytes:
+        yield IngestError(STDIN, "too_large", f"standard input is over the limit of {settings.max_bytes:,} bytes "
+                                              "(max_bytes); save it to a file")
+        return
+    head = raw.lstrip()[:64]
+    ext = next((e for magic, e in _STDIN_KIND if head.startswith(magic)), "")
+    with tempfile.TemporaryDirectory(prefix="saidwhat-stdin-") as tmp:
+        path = os.path.join(tmp, "stdin" + ext)
+        with open(path, "wb") as fh:
+            fh.write(raw)
+        for item in _iter_file(path, settings):
+            item.source = STDIN + item.source[len(path):]
+            yield item
+
+
 def _iter_file(path: str, settings: Settings) -> Iterator[Document | IngestError]:
+    if path == STDIN:
+        yield from _iter_stdin(settings)
+        return
     try:
-        if format_by_extension(path) == "jsonl":
+        fmt = format_by_extension(path)
+        if fmt == "jsonl":
             yield from iter_jsonl(path, settings)
+        elif fmt == "warc":
+            yield from iter_warc(path, settings)
+        elif fmt == "feed":
+            yield from iter_feed(path, settings)
         else:
             yield read_document(path, settings)
     except Exception as e:  # per document: report and carry on

@@ -61,8 +61,24 @@ def find_date(s: str) -> tuple[str, tuple[int, int]] | None:
     return (best[2], (best[0], best[1])) if best else None
 
 
+EARLIEST_PUBLISHED = 1800  # no news article in a corpus is older; 0001-01-01 is a placeholder, not a date
+
+
+def plausible_published(iso: str | None, today: date | None = None) -> str | None:
+    """``iso`` when it can be a publication date (from 1800 to a year after ``today``), else None."""
+    if not iso:
+        return None
+    year = int(iso[:4])
+    return iso if EARLIEST_PUBLISHED <= year <= (today or date.today()).year + 1 else None
+
+
 def normalise_date(value: object) -> str | None:
-    """A record's date field as YYYY-MM-DD, or None when it cannot be read."""
+    """A record's date field as YYYY-MM-DD, or None when it cannot be read or cannot be a
+    publication date (``plausible_published``)."""
+    return plausible_published(_normalise(value))
+
+
+def _normalise(value: object) -> str | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, datetime):

@@ -51,6 +51,39 @@ _DOCUMENT_TAG = re.compile(r"<(?:html|body)[\s>]", re.I)
 MIN_ARTICLE_WORDS = 8  # fewer words than this is a menu or a stub, not an article
 
 
+# libxml2 stops building the tree below 256 levels of nesting (2,048 with its "huge" option) and the
+# text under that depth is lost; past it, container tags are dropped and the page parsed again.
+_CONTAINER_TAG = re.compile(r"</?(?!(?:p|br|h[1-6]|li|blockquote|title|meta|link|head|body|html|script|style)\b)"
+                            r"[a-zA-Z][^>]*>")
+
+
+def _too_deep(parser) -> bool:
+    return any("Excessive depth" in e.message for e in parser.error_log)
+
+
+def _deep_tree(html: str):
+    """None when the page is within libxml2's default depth; else the page as an lxml tree parsed
+    with the huge option, or flattened (container tags dropped) when even that is too deep. Raises
+    Reject when the flattened page is still nested too deeply to read."""
+    import lxml.html
+
+    def parse(markup: str, huge: bool = True):
+        parser = lxml.html.HTMLParser(huge_tree=huge, remove_comments=True, remove_pis=True,
+                                      collect_ids=False, default_doctype=False)
+        return lxml.html.document_fromstring(markup, parser=parser), parser
+
+    _, parser = parse(html, huge=False)
+    if not _too_deep(parser):
+        return None
+    tree, parser = parse(html)
+    if _too_deep(parser):
+        tree, parser = parse(_CONTAINER_TAG.sub(" ", html))
+        if _too_deep(parser):
+            raise Reject("no_article_text", "the HTML is nested too deeply to read (over 2,048 levels, "
+                                            "even without its container tags)")
+    return tree
+
+
 def build_html_document(source: str, html: str) -> Document:
     """An HTML Document (id and language are filled in by the caller)."""
     import htmldate
@@ -60,16 +93,18 @@ def build_html_document(source: str, html: str) -> Document:
     if not _DOCUMENT_TAG.search(html[:65536]):  # trafilatura rejects bare single-block fragments
         html = f"<html><body>{html}</body></html>"
 
-    extracted = trafilatura.bare_extraction(
-        html,
-        output_format="python",
-        include_comments=False,
-        with_metadata=True,
-        favor_precision=True,
-    )
-    body = getattr(extracted, "text", None) if extracted is not None else None
-    text = _paragraphs(unicodedata.normalize("NFC", body or ""))
-    words = len(re.findall(r"\w+", text))
+    def extract(page):
+        extracted = trafilatura.bare_extraction(page, output_format="python", include_comments=False,
+                                                with_metadata=True, favor_precision=True)
+        body = getattr(extracted, "text", None) if extracted is not None else None
+        text = _paragraphs(unicodedata.normalize("NFC", body or ""))
+        return extracted, text, len(re.findall(r"\w+", text))
+
+    extracted, text, words = extract(html)
+    if words < MIN_ARTICLE_WORDS:
+        deep = _deep_tree(html)  # text lost below the parser's depth limit? read it again
+        if deep is not None:
+            extracted, text, words = extract(deep)
     if words < MIN_ARTICLE_WORDS:
         raise Reject("no_article_text", f"trafilatura found no article text in this HTML page "
                                         f"({words} words of text outside navigation and scripts)")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import logging
 import os
 from collections.abc import Iterator
 
@@ -11,6 +12,8 @@ from saidwhat.models import Document, IngestError
 from saidwhat.sources.dates import normalise_date
 from saidwhat.sources.errors import Reject
 from saidwhat.sources.text import SNIFF_BYTES, check_text, looks_binary, parse_header
+
+log = logging.getLogger(__name__)
 
 _SKIP_CHUNK = 1 << 20
 
@@ -59,7 +62,12 @@ def parse_record(line: bytes, source: str, settings: Settings, first: bool) -> D
     doc.title = _string_field(record, settings.title_field)
     doc.url = _string_field(record, settings.url_field)
     doc.outlet = _string_field(record, settings.outlet_field)
-    published = normalise_date(record.get(settings.date_field))
+    raw_date = record.get(settings.date_field)
+    published = normalise_date(raw_date)
+    if not published and raw_date not in (None, ""):
+        log.warning("%s: the %r field %s is not a possible publication date; the date is taken from "
+                    "the text's header or left unknown", source, settings.date_field,
+                    json.dumps(raw_date, ensure_ascii=True)[:80])
     if published:
         doc.published, doc.date_basis = published, "jsonl"
     else:

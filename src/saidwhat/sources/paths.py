@@ -17,22 +17,31 @@ def is_hidden(name: str) -> bool:
     return name.startswith(".") and name not in (".", "..")
 
 
-def _walk(folder: str) -> list[str]:
-    """All non-hidden files under ``folder`` (recursive, symlinked folders not followed), sorted."""
-    found: list[tuple[list[str], str]] = []
-    for root, dirs, files in os.walk(folder, followlinks=False):
+def _walk(folder: str) -> list[Target]:
+    """All non-hidden files under ``folder`` (recursive, symlinked folders not followed), sorted,
+    and a Target with the reason for each folder inside it that cannot be listed (permissions,
+    I/O errors), so that nothing under the input is skipped without a record."""
+    found: list[tuple[list[str], Target]] = []
+
+    def unreadable(err: OSError) -> None:
+        where = err.filename or folder
+        rel = os.path.relpath(where, folder)
+        found.append(([] if rel == os.curdir else rel.split(os.sep),
+                      Target(where, "extraction_error", f"cannot read the folder {where!r}: {err.strerror or err}")))
+
+    for root, dirs, files in os.walk(folder, followlinks=False, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if not is_hidden(d))
         rel = os.path.relpath(root, folder)
         parts = [] if rel == os.curdir else rel.split(os.sep)
         for name in files:
             if not is_hidden(name):
-                found.append((parts + [name], os.path.join(root, name)))
+                found.append((parts + [name], Target(os.path.join(root, name))))
     found.sort(key=lambda item: item[0])
-    return [path for _, path in found]
+    return [target for _, target in found]
 
 
 def _classify(path: str) -> Target:
-    if os.path.isfile(path):
+    if path == "-" or os.path.isfile(path):
         return Target(path)
     if os.path.islink(path) and not os.path.exists(path):
         return Target(path, "not_found", f"broken symbolic link: {path}")
@@ -40,7 +49,9 @@ def _classify(path: str) -> Target:
 
 
 def _expand_one(spec: str) -> tuple[list[str], str | None]:
-    """(files and folders the input names, why it names nothing)."""
+    """(files and folders the input names, why it names nothing). ``-`` is standard input."""
+    if spec == "-":
+        return [spec], None
     if os.path.lexists(spec):            # a literal name wins, even if it contains * or [
         return [spec], None
     if glob.has_magic(spec):
@@ -60,13 +71,16 @@ def expand_paths(specs: Iterable[str | os.PathLike]) -> Iterator[Target]:
             continue
         produced = 0
         for entry in entries:
-            files = _walk(entry) if os.path.isdir(entry) else [entry]
-            for path in files:
+            targets = _walk(entry) if os.path.isdir(entry) else [Target(entry)]
+            for target in targets:
                 produced += 1
-                key = os.path.realpath(path)
+                if target.reason:
+                    yield target
+                    continue
+                key = os.path.realpath(target.path)
                 if key in done:
                     continue
                 done.add(key)
-                yield _classify(path)
+                yield _classify(target.path)
         if produced == 0:
             yield Target(spec, "not_found", f"the folder {spec!r} contains no (non-hidden) files")

@@ -23,9 +23,22 @@ JSONL_EXTS = {".jsonl", ".ndjson"}
 
 # --------------------------------------------------------------------------- formats
 
+FEED_EXTS = {".rss", ".atom"}
+WARC_SUFFIXES = (".warc", ".warc.gz")
+_FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]")
+
+
 def format_by_extension(path: str) -> str | None:
-    """txt | html | jsonl by file extension, or None when it should be sniffed."""
+    """txt | html | jsonl | warc | feed by file extension (an ``.xml`` file is a feed when its root
+    element is one), or None when it should be sniffed."""
+    if path.lower().endswith(WARC_SUFFIXES):
+        return "warc"
     ext = os.path.splitext(path)[1].lower()
+    if ext in FEED_EXTS:
+        return "feed"
+    if ext == ".xml":
+        with open(path, "rb") as fh:
+            return "feed" if _FEED_ROOT.search(fh.read(4096)) else None
     if ext in TEXT_EXTS:
         return "txt"
     if ext in HTML_EXTS:
@@ -186,7 +199,7 @@ BYLINE_MAX_LEN = 120
 
 
 def byline_date(line: str) -> str | None:
-    """The date of a byline/date line ('By Asbarez | Friday, 23 June 2023', 'June 23, 2023')."""
+    """The date of a byline/date line ('By Staff | Friday, 23 June 2023', 'June 23, 2023')."""
     s = line.strip()
     if not s or len(s) > BYLINE_MAX_LEN:
         return None

@@ -1,7 +1,8 @@
 """The read side of linking (issue 6): statements as the linker reads them (``members``), one
-cluster with its reports (``get_cluster``), clusters in date order (``list_clusters``), a pending
-statement shaped as an utterance (``pending_utterance``) and link counts (``link_counts``). The write
-side (linking, near duplicates) is ``clusters``, which re-exports these for ``Store``."""
+cluster with its reports (``get_cluster``: ``Store.cluster``, the CLI's ``saidwhat cluster`` and the
+web's cluster and statement pages), clusters in date order (``list_clusters``), a pending statement
+shaped as an utterance (``pending_utterance``) and link counts (``link_counts``). The write side
+(linking, near duplicates) is ``clusters``."""
 from __future__ import annotations
 
 import json
@@ -9,6 +10,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from saidwhat.store.queries import (
+    filter_clauses,
+    row_to_statement,
+    since_bound,
+    statement_columns,
+    until_bound,
+)
 from saidwhat.store.schema import clusters, documents, statements
 
 S, D, C = statements, documents, clusters
@@ -38,8 +46,6 @@ def members(conn: sa.Connection, *where) -> list[dict]:
     return out
 
 
-
-
 # --- clusters --------------------------------------------------------------------------------------
 
 def cluster_row(row: Any) -> dict[str, Any]:
@@ -53,25 +59,41 @@ def cluster_row(row: Any) -> dict[str, Any]:
     return m
 
 
-def get_cluster(conn: sa.Connection, key: str) -> dict[str, Any] | None:
-    """A cluster (by its id, or by the id of any member statement) with every report, first report
-    first: the cluster's fields plus ``reports`` (statement, document, outlet, published, date,
-    kind, wording, ``first``)."""
+def report_order(st: dict) -> tuple:
+    """The order of one utterance's reports, first report first: published (undated last),
+    document id, start, statement id. The order linking names a cluster by (its id is its first
+    report's), ``saidwhat.link.cluster.sort_key``; a test keeps the two equal."""
+    return (st.get("published") or "9999-99-99", str(st.get("doc_id") or ""),
+            int(st.get("start") or 0), str(st.get("id")))
+
+
+def report_columns():
+    """A report: the statement record plus its document's title, outlet, published, url,
+    language and near-duplicate mark."""
+    return [*statement_columns(), D.c.title, D.c.outlet, D.c.published, D.c.url, D.c.language,
+            D.c.near_dup_of]
+
+
+def get_cluster(conn: sa.Connection, key: str, limit: int | None = None) -> dict[str, Any] | None:
+    """A cluster (by its id, or by the id of any member statement) with its reports, first report
+    first: the cluster's row (``clusters`` table) plus ``outlets`` (every member's) and ``reports``
+    (statement records with ``report_columns`` and ``first``; the first ``limit`` of them)."""
     row = conn.execute(sa.select(C).where(C.c.id == key)).first()
     if row is None:
         cid = conn.execute(sa.select(S.c.cluster_id).where(S.c.id == key)).scalar()
         row = conn.execute(sa.select(C).where(C.c.id == cid)).first() if cid else None
     if row is None:
         return None
-    from saidwhat.link.cluster import sort_key
-
     out = cluster_row(row)
-    reports = sorted(members(conn, S.c.cluster_id == out["id"]), key=sort_key)
+    q = (sa.select(*report_columns()).select_from(S.join(D, S.c.doc_id == D.c.id))
+         .where(S.c.cluster_id == out["id"]))
+    reports = sorted((row_to_statement(r) for r in conn.execute(q)), key=report_order)
+    out["outlets"] = sorted({m["outlet"] for m in reports if m.get("outlet")})
+    if limit is not None:
+        reports = reports[:int(limit)]
     for m in reports:
         m["first"] = m["id"] == out["id"]
-        m.pop("cluster_id", None)
     out["reports"] = reports
-    out["outlets"] = sorted({m["outlet"] for m in reports if m.get("outlet")})
     return out
 
 
@@ -80,8 +102,6 @@ def list_clusters(conn: sa.Connection, *, actor: str | None = None, since: str |
                   limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
     """Clusters (one per utterance) in date order. ``actor``: a substring of a member's speaker,
     mention or actor id; ``since``/``until`` bound the cluster date; ``event``: PLOVER type."""
-    from saidwhat.store.queries import filter_clauses, since_bound, until_bound
-
     where = []
     if actor:
         sub = sa.select(S.c.cluster_id).where(*filter_clauses(conn.dialect.name, speaker=actor),

@@ -3,12 +3,11 @@ the same utterance, kept up to date batch by batch.
 
 * A statement whose ``cluster_id`` is NULL is *pending*. ``link_pending`` loads the pending
   statements, and from the linked ones only the candidates in their blocks (a ``link_blocks`` row
-  with one of their ``link_key``s — a statement has a row per speaker key, see
-  ``saidwhat.link.speaker_keys`` — and ``link_day`` within the window; indexed range queries per
-  key), plus the first member of
-  each candidate's cluster. ``saidwhat.link.Linker`` joins the candidates' clusters as they are and
-  compares each pending statement with its candidates; clusters that a new statement bridges are
-  merged. Clusters are connected components of a symmetric link test, so the result does not depend
+  with one of their ``link_key``s — a statement has a row per speaker key, ``Linking.block_keys``
+  — and ``link_day`` within the window; indexed range queries per key), plus the first member of
+  each candidate's cluster. The run's clusterer (``Linking.clusterer``, a ``saidwhat.link.Linker``)
+  joins the candidates' clusters as they are and compares each pending statement with its
+  candidates; clusters that a new statement bridges are merged. Clusters are connected components of a symmetric link test, so the result does not depend
   on batch order, and a cluster's id is the id of its earliest member (published, doc id, start):
   re-running or re-ordering the input gives the same ids.
 * Every statement gets a cluster (a singleton if nothing matches) and every cluster a row in
@@ -20,20 +19,21 @@ the same utterance, kept up to date batch by batch.
 
 Both run in the writer's transaction (``Store.add_results``), so a batch is stored and linked
 atomically; anything left pending (linking switched off, a database from before 0004 or 0005) is
-linked by the next batch or by ``saidwhat link``. The read side is ``cluster_reads`` (re-exported
-here for ``Store`` and the web app).
+linked by the next batch or by ``saidwhat link``. The rules are not the store's: every function
+here that needs one takes the linking hooks (``saidwhat.store.linking.Linking``, handed to ``Store``
+as ``linking=``), so the store imports no stage. The read side is ``cluster_reads``.
 """
 from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
 from saidwhat.store.cluster_reads import members
+from saidwhat.store.linking import Linking, LinkOptions
 from saidwhat.store.schema import clusters, doc_bands, documents, link_blocks, statements
 from saidwhat.store.upsert import upsert
 
@@ -41,47 +41,27 @@ S, D, C, B, L = statements, documents, clusters, doc_bands, link_blocks
 CHUNK = 500
 
 
-@dataclass(frozen=True)
-class LinkOptions:
-    """Settings of linking, declared once. ``method``: how content is compared within a language
-    (``tokens``: containment of content words, shared quoted fragments, numbers and names)."""
-    method: str = "tokens"
-    window_days: int = 3          # statement days compared within this many days
-    min_overlap: float = 0.6      # containment of the smaller content-word set
-    fragment_overlap: float = 0.3  # ... when a 5-word quoted fragment is shared
-    cross_days: int = 1           # other languages: days apart at most
-    cross_min: int = 2            # other languages: shared names/numbers at least
-    dedup_threshold: float = 0.8  # shingle Jaccard of near-duplicate documents
-
-    def linker(self):
-        from saidwhat.link import Linker
-
-        if self.method != "tokens":
-            raise ValueError(f"unknown linking method {self.method!r} (tokens)")
-        return Linker(self.window_days, self.min_overlap, self.fragment_overlap,
-                      cross_days=self.cross_days, cross_min=self.cross_min)
-
-
 def _chunks(items: list, n: int = CHUNK) -> Iterable[list]:
     for i in range(0, len(items), n):
         yield items[i:i + n]
 
 
-def link_block_rows(row: dict, published: str | None) -> list[dict[str, Any]]:
+def link_block_rows(row: dict, published: str | None, linking: Linking) -> list[dict[str, Any]]:
     """The ``link_blocks`` rows of a statement row: one per speaker key, all with its day."""
-    from saidwhat.link.cluster import day_of, speaker_keys
+    day = linking.block_day(row.get("date"), published)
+    return [{"statement_id": row["id"], "link_key": k, "link_day": day}
+            for k in linking.block_keys(row)]
 
-    day = day_of(row.get("date"), published)
-    return [{"statement_id": row["id"], "link_key": k, "link_day": day} for k in speaker_keys(row)]
 
-
-def write_link_blocks(conn: sa.Connection, rows: list[dict], published: dict[str, str | None]) -> int:
+def write_link_blocks(conn: sa.Connection, rows: list[dict], published: dict[str, str | None],
+                      linking: Linking) -> int:
     """(Re)file statement rows under their blocking keys (``published``: doc id -> its date): their
     old rows go (a re-written statement may have other keys), the new ones come in."""
     ids = [r["id"] for r in rows]
     for part in _chunks(ids):
         conn.execute(L.delete().where(L.c.statement_id.in_(part)))
-    blocks = [b for r in rows for b in link_block_rows(r, published.get(r.get("doc_id")))]
+    blocks = [b for r in rows
+              for b in link_block_rows(r, published.get(r.get("doc_id")), linking)]
     for part in _chunks(blocks, 1000):
         conn.execute(L.insert(), part)
     return len(blocks)
@@ -137,11 +117,10 @@ def _candidates(conn: sa.Connection, pending: list[dict], window: int) -> list[d
     return out
 
 
-def _refile(conn: sa.Connection, pending: list[dict]) -> int:
+def _refile(conn: sa.Connection, pending: list[dict], linking: Linking) -> int:
     """Give each pending statement its blocking keys and day (``link_keys``, ``link_day``) and make
-    ``link_blocks`` agree (rows written before 0005, or by an older speaker-key rule)."""
-    from saidwhat.link.cluster import day_of, speaker_keys
-
+    ``link_blocks`` agree (rows written before 0005, by an older speaker-key rule, or by a store
+    opened without linking)."""
     stored: dict[str, set] = defaultdict(set)
     for part in _chunks([p["id"] for p in pending]):
         for sid, key, day in conn.execute(sa.select(L.c.statement_id, L.c.link_key, L.c.link_day)
@@ -149,15 +128,17 @@ def _refile(conn: sa.Connection, pending: list[dict]) -> int:
             stored[sid].add((key, day))
     stale = []
     for p in pending:
-        p["link_keys"], p["link_day"] = speaker_keys(p), day_of(p.get("date"), p.get("published"))
+        p["link_keys"] = linking.block_keys(p)
+        p["link_day"] = linking.block_day(p.get("date"), p.get("published"))
         if {(k, p["link_day"]) for k in p["link_keys"]} != stored.get(p["id"], set()):
             stale.append(p)
     if stale:
-        write_link_blocks(conn, stale, {p["doc_id"]: p.get("published") for p in stale})
+        write_link_blocks(conn, stale, {p["doc_id"]: p.get("published") for p in stale}, linking)
     return len(stale)
 
 
-def link_pending(conn: sa.Connection, options: LinkOptions | None = None) -> dict[str, int]:
+def link_pending(conn: sa.Connection, linking: Linking,
+                 options: LinkOptions | None = None) -> dict[str, int]:
     """Link every pending statement (see the module doc). Returns counts: ``linked`` (pending
     statements given a cluster), ``merged`` (earlier clusters merged into others or renamed),
     ``clusters`` (cluster rows rewritten)."""
@@ -165,14 +146,14 @@ def link_pending(conn: sa.Connection, options: LinkOptions | None = None) -> dic
     pending = members(conn, S.c.cluster_id.is_(None))
     if not pending:
         return {"linked": 0, "merged": 0, "clusters": 0}
-    _refile(conn, pending)
+    _refile(conn, pending, linking)
     window = max(options.window_days, options.cross_days)
     cands = _candidates(conn, pending, window)
     loaded = {c["id"] for c in cands}
     missing = sorted({c["cluster_id"] for c in cands} - loaded)
     for ids in _chunks(missing):  # the first member of each candidate cluster: its id, its rank
         cands.extend(members(conn, S.c.id.in_(ids)))
-    lk = options.linker()
+    lk = linking.clusterer(options)
     lk.seed(cands, {c["id"]: c["cluster_id"] for c in cands})
     lk.add(pending)
     remap: dict[str, str] = {}
@@ -189,23 +170,22 @@ def link_pending(conn: sa.Connection, options: LinkOptions | None = None) -> dic
     for ids in _chunks(sorted(remap)):
         conn.execute(C.delete().where(C.c.id.in_(ids)))
     affected = {r["cid"] for r in rows} | set(remap.values())
-    refresh(conn, affected)
+    refresh(conn, affected, linking)
     return {"linked": len(rows), "merged": len(remap), "clusters": len(affected)}
 
 
-def summarize(group: list[dict]) -> dict[str, Any]:
+def summarize(group: list[dict], linking: Linking) -> dict[str, Any]:
     """The ``clusters`` row of one cluster from its members (with document fields)."""
-    from saidwhat.link import cluster_summary, speaker_key
-    from saidwhat.link.cluster import sort_key
-
-    summ = cluster_summary(group)
-    ms = sorted(group, key=sort_key)
+    summ = linking.summary(group)
+    rank = {sid: i for i, sid in enumerate(summ["statements"])}  # first report first
+    ms = sorted(group, key=lambda m: rank[str(m["id"])])
     canon = next(m for m in ms if m.get("quote") == summ["canonical_text"])
     events = Counter(m["event_type"] for m in ms if m.get("event_type"))
     event = canon.get("event_type") or (min(events.items(), key=lambda kv: (-kv[1], kv[0]))[0]
                                         if events else None)
+    keys = linking.block_keys(canon)
     return {
-        "id": summ["id"], "speaker_key": speaker_key(canon), "speaker": canon.get("speaker"),
+        "id": summ["id"], "speaker_key": keys[0] if keys else None, "speaker": canon.get("speaker"),
         "actor_id": canon.get("actor_id"), "date": summ["date"], "event_type": event,
         "targets": json.dumps(sorted({t for m in ms for t in m.get("targets") or []})),
         "canonical_text": summ["canonical_text"], "canonical_statement": canon["id"],
@@ -218,17 +198,16 @@ def summarize(group: list[dict]) -> dict[str, Any]:
     }
 
 
-def refresh(conn: sa.Connection, cluster_ids: Iterable[str]) -> int:
+def refresh(conn: sa.Connection, cluster_ids: Iterable[str], linking: Linking) -> int:
     """Rewrite the ``clusters`` rows of these cluster ids from their members (a cluster left with
     no members loses its row)."""
-
     ids = sorted(set(cluster_ids))
     n = 0
     for part in _chunks(ids):
         groups: dict[str, list[dict]] = defaultdict(list)
         for m in members(conn, S.c.cluster_id.in_(part)):
             groups[m["cluster_id"]].append(m)
-        rows = [summarize(groups[c]) for c in part if c in groups]
+        rows = [summarize(groups[c], linking) for c in part if c in groups]
         gone = [c for c in part if c not in groups]
         if gone:
             conn.execute(C.delete().where(C.c.id.in_(gone)))
@@ -243,18 +222,18 @@ def _rank(doc: dict) -> tuple[str, str]:
     return (doc.get("published") or "9999-99-99", str(doc["id"]))
 
 
-def mark_near_duplicates(conn: sa.Connection, docs: list[dict], threshold: float = 0.8) -> int:
+def mark_near_duplicates(conn: sa.Connection, docs: list[dict], linking: Linking,
+                         threshold: float = 0.8) -> int:
     """Store the LSH bands of ``docs`` (dicts with id, text, published, and optionally ``bands``: the
     band keys of the text computed elsewhere, e.g. on a Dask worker) and set ``near_dup_of`` on
     them and on stored documents they change (a new document earlier than a stored copy's
     original). Returns how many documents got a new mark."""
-    from saidwhat.link.dedup import document_bands, jaccard, shingles
-
     docs = [d for d in docs if d.get("text")]
     if not docs:
         return 0
     texts = {d["id"]: d["text"] for d in docs}  # shingled only when compared (lazily, once)
-    bands = {d["id"]: (d["bands"] if d.get("bands") is not None else document_bands(d["text"]))
+    bands = {d["id"]: (d["bands"] if d.get("bands") is not None
+                       else linking.document_bands(d["text"]))
              for d in docs}
     ids = list(bands)
     for part in _chunks(ids):
@@ -293,12 +272,13 @@ def mark_near_duplicates(conn: sa.Connection, docs: list[dict], threshold: float
 
     def shingled(i: str) -> set[str]:
         if i not in sh:
-            sh[i] = shingles(texts[i])
+            sh[i] = linking.shingles(texts[i])
         return sh[i]
 
     for d in sorted(docs, key=_rank):
         i = d["id"]
-        matches = [c for c in cands[i] if c in texts and jaccard(shingled(i), shingled(c)) >= threshold]
+        matches = [c for c in cands[i]
+                   if c in texts and linking.jaccard(shingled(i), shingled(c)) >= threshold]
         older = [c for c in matches if _rank(meta[c]) < _rank(meta[i])]
         mark[i] = min(older, key=lambda c: _rank(meta[c])) if older else None
         for c in matches:

@@ -17,7 +17,9 @@ _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 # --- helpers -------------------------------------------------------------------------------------
 
-def _like_escape(value: str) -> str:
+def like_escape(value: str) -> str:
+    """``value`` as the literal text of a LIKE pattern (``\\`` escapes ``%``, ``_`` and itself;
+    use ``escape="\\"``)."""
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -30,7 +32,7 @@ def _fold_value(dialect: str, value: str) -> str:
 
 
 def _contains_ci(dialect: str, col, value: str):
-    pattern = f"%{_like_escape(_fold_value(dialect, value))}%"
+    pattern = f"%{like_escape(_fold_value(dialect, value))}%"
     return _fold(dialect, col).like(pattern, escape="\\")
 
 
@@ -105,8 +107,8 @@ def filter_clauses(dialect: str, *, speaker=None, actor=None, target=None, since
     if actor:
         where.append(_fold(dialect, S.c.actor_id) == _fold_value(dialect, actor))
     if target:
-        t = _like_escape(json.dumps(target.strip(), ensure_ascii=False))
-        t_up = _like_escape(json.dumps(target.strip().upper(), ensure_ascii=False))
+        t = like_escape(json.dumps(target.strip(), ensure_ascii=False))
+        t_up = like_escape(json.dumps(target.strip().upper(), ensure_ascii=False))
         where.append(sa.or_(S.c.targets.like(f"%{t_up}%", escape="\\"),
                             S.c.target_actors.like(f"%{t}%", escape="\\")))
     if since:
@@ -243,7 +245,7 @@ def search(conn: sa.Connection, query: str, limit: int = 50,
     terms = [t for t in terms if _WORD.search(t)]
     if not terms:
         return []
-    where = [sa.or_(*[c.ilike(f"%{_like_escape(t)}%", escape="\\")
+    where = [sa.or_(*[c.ilike(f"%{like_escape(t)}%", escape="\\")
                       for c in (S.c.quote, S.c.speaker, S.c.speaker_mention)]) for t in terms]
     q = (sa.select(*statement_columns())
          .select_from(S.join(D, S.c.doc_id == D.c.id))
@@ -293,12 +295,53 @@ def get_document(conn: sa.Connection, doc_id: str) -> dict[str, Any] | None:
     return dict(row._mapping) if row is not None else None
 
 
-def list_errors(conn: sa.Connection, reason: str | None = None) -> list[dict[str, Any]]:
+def document_statements(conn: sa.Connection, doc_id: str) -> list[dict[str, Any]]:
+    """The statements of one document (by its id) in text order."""
+    q = (sa.select(*statement_columns()).select_from(S.join(D, S.c.doc_id == D.c.id))
+         .where(S.c.doc_id == doc_id).order_by(S.c.start, S.c.end, S.c.id))
+    return [row_to_statement(r) for r in conn.execute(q)]
+
+
+def list_errors(conn: sa.Connection, reason: str | None = None, limit: int | None = None,
+                offset: int = 0) -> list[dict[str, Any]]:
     t = ingest_errors
     q = sa.select(t).order_by(t.c.last_seen.desc(), t.c.id.desc())
     if reason:
         q = q.where(t.c.reason == reason)
+    if limit is not None:
+        q = q.limit(int(limit))
+    if offset:
+        q = q.offset(int(offset))
     return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def count_errors(conn: sa.Connection, reason: str | None = None) -> int:
+    t = ingest_errors
+    where = [t.c.reason == reason] if reason else []
+    return conn.execute(sa.select(sa.func.count()).select_from(t).where(*where)).scalar() or 0
+
+
+def facets(conn: sa.Connection) -> dict[str, list[str]]:
+    """Values to filter by: outlets, languages, kinds, event types (at most 500 each, sorted)."""
+    def distinct(col) -> list[str]:
+        return [v for v in conn.execute(
+            sa.select(col).where(col.is_not(None)).distinct().order_by(col).limit(500)).scalars()]
+
+    return {"outlets": distinct(D.c.outlet), "languages": distinct(D.c.language),
+            "kinds": distinct(S.c.kind), "event_types": distinct(S.c.event_type)}
+
+
+def latest(conn: sa.Connection, n: int = 10) -> list[dict[str, Any]]:
+    """The ``n`` newest dated statements (with their document's title and outlet). Only statements
+    on or after the n-th newest date can be among them, so the date index finds that date and
+    only those few rows are sorted."""
+    cutoff = (sa.select(S.c.date).where(S.c.date.is_not(None)).order_by(S.c.date.desc())
+              .limit(1).offset(n - 1).scalar_subquery())
+    q = (sa.select(*statement_columns(), D.c.title, D.c.outlet)
+         .select_from(S.join(D, S.c.doc_id == D.c.id))
+         .where(S.c.date >= sa.func.coalesce(cutoff, ""))
+         .order_by(S.c.date.desc(), S.c.doc_id, S.c.start).limit(n))
+    return [row_to_statement(r) for r in conn.execute(q)]
 
 
 def get_stats(conn: sa.Connection, top: int = 10) -> dict[str, Any]:

@@ -10,6 +10,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from saidwhat.store.clusters import unlink_documents, write_link_blocks
+from saidwhat.store.linking import Linking
 from saidwhat.store.schema import JSON_LIST_COLUMNS, documents, ingest_errors, statements
 from saidwhat.store.upsert import insert_for, upsert
 
@@ -66,11 +68,14 @@ def statement_row(st: Any, doc_id: str | None = None) -> dict[str, Any]:
     return row
 
 
-def write_results(conn: sa.Connection, results: list[Any]) -> dict[str, int]:
+def write_results(conn: sa.Connection, results: list[Any],
+                  linking: Linking | None = None) -> dict[str, int]:
     """Write documents and their statements. Re-adding a document replaces its statements.
 
     A result that carries an ``error`` is recorded as an ingest error and its document is left
-    untouched (a ``duplicate`` must not wipe the stored copy's statements).
+    untouched (a ``duplicate`` must not wipe the stored copy's statements). With ``linking``, the
+    statements are filed under their blocking keys (``link_blocks``); without, linking files them
+    when it runs.
     """
     ts = now_iso()
     docs: dict[str, dict] = {}
@@ -87,8 +92,6 @@ def write_results(conn: sa.Connection, results: list[Any]) -> dict[str, int]:
             row["doc_id"] = doc["id"]
             stmts[row["id"]] = row  # the last of two same-id statements wins
     if docs:
-        from saidwhat.store.clusters import unlink_documents, write_link_blocks
-
         upsert(conn, documents, list(docs.values()), ["id"], keep=["ingested_at", "near_dup_of"])
         ids = list(docs)
         unlink_documents(conn, ids)  # a re-added document's old clusters are linked again
@@ -97,8 +100,8 @@ def write_results(conn: sa.Connection, results: list[Any]) -> dict[str, int]:
         rows = list(stmts.values())
         for i in range(0, len(rows), 1000):
             upsert(conn, statements, rows[i:i + 1000], ["id"])
-        # the linker's blocking keys of each statement (one row per speaker key, with its day)
-        write_link_blocks(conn, rows, {i: d.get("published") for i, d in docs.items()})
+        if linking is not None:  # the linker's blocking keys (a row per speaker key, with its day)
+            write_link_blocks(conn, rows, {i: d.get("published") for i, d in docs.items()}, linking)
     if errors:
         write_errors(conn, errors, ts)
     return {"documents": len(docs), "statements": len(stmts), "errors": len(errors)}

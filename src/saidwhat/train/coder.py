@@ -20,9 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
+from saidwhat.code.coder import _mode, decide
 from saidwhat.code.features import Parsed, norm_text, parse_many
 from saidwhat.code.lexicon import TYPES, cameo_for
 from saidwhat.code.model import LogReg
+from saidwhat.eval.plover import format_report, score
 
 SEED = 13
 L2 = 1e-5
@@ -59,7 +61,6 @@ def fit(parsed: list[Parsed], labels: list[str], weights=None, seed: int = SEED)
 
 
 def predict(m: LogReg, parsed: list[Parsed]) -> list[dict]:
-    from saidwhat.code.coder import _mode, decide
 
     P = m.proba([p.feats for p in parsed])
     out = []
@@ -129,7 +130,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-save", action="store_true")
     a = ap.parse_args(argv)
     np.random.seed(SEED)
-    from saidwhat.eval.plover import format_report, score
 
     own = own_sentences()
     dev = load_jsonl(a.dev) if Path(a.dev).is_file() else []

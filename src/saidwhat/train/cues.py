@@ -16,8 +16,12 @@ import json
 import random
 import sys
 
+from saidwhat.config import Settings
 from saidwhat.eval.polnear import split_heldout
 from saidwhat.nlp.cuemodel import CANDIDATE_POS, Perceptron, features
+from saidwhat.nlp.densecue import dense_matrix
+from saidwhat.nlp.densecue import train as train_dense
+from saidwhat.nlp.setup import load
 
 
 def examples(doc, attributions, dense: bool = False) -> list[tuple]:
@@ -35,7 +39,6 @@ def examples(doc, attributions, dense: bool = False) -> list[tuple]:
     idx = [t.i for t in doc if t.pos_ in CANDIDATE_POS and not (t.i in inside and t.i not in heads)]
     if not dense:
         return [(features(doc[i]), i in heads) for i in idx]
-    from saidwhat.nlp.densecue import dense_matrix
     X = dense_matrix(doc, idx)
     if X is None:
         return []
@@ -86,8 +89,6 @@ def training_parser(doc: str | None) -> argparse.ArgumentParser:
 
 def load_corpus(path: str, max_docs: int | None = None, model: str | None = None):
     """(the spaCy pipeline, the PolNeAR documents of a JSONL split, the first ``max_docs`` of them)."""
-    from saidwhat.config import Settings
-    from saidwhat.nlp.setup import load
     nlp = load(model or Settings().model)
     docs = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
     return nlp, docs[:max_docs] if max_docs else docs
@@ -123,7 +124,6 @@ def main(argv: list[str] | None = None) -> int:
     with gzip.open(args.out, "wt", encoding="utf-8") as fh:
         json.dump(model.to_json(), fh, separators=(",", ":"))
     if args.dense_out:
-        from saidwhat.nlp.densecue import train as train_dense
         dense = train_dense([ex for i in sorted(train) for ex in examples(parsed[i], docs[i]["attributions"], True)],
                             seed=args.seed, epochs=args.dense_epochs, hidden=args.hidden, l2=args.l2,
                             log=lambda m: print(m, file=sys.stderr))

@@ -21,8 +21,15 @@ import re
 import sys
 from collections import Counter
 
+from saidwhat.eval.polnear import split_heldout
+from saidwhat.nlp.attribution import Attributor
 from saidwhat.nlp.cuemodel import load_model
+from saidwhat.nlp.densecue import load_dense
+from saidwhat.nlp.densecue import train as train_dense
+from saidwhat.nlp.quotes import find_quotes
 from saidwhat.nlp.spans import SpanModel, cand_features, candidates, cue_tokens, none_features, quote_ranges
+from saidwhat.train.cues import examples as cue_examples
+from saidwhat.train.cues import load_corpus, parse_corpus, training_parser
 
 _WORD = re.compile(r"\w")
 
@@ -61,8 +68,6 @@ def gold_heads(doc, attributions) -> dict[int, set[int]]:
 
 def examples(doc, attributions, cue_model, floor):
     """(token, candidates, index of the right one or -1 for none, gold word tokens, cue score) per cue token."""
-    from saidwhat.nlp.attribution import Attributor
-    from saidwhat.nlp.quotes import find_quotes
     doc._.sw_quotes = find_quotes(doc.text)
     att = Attributor(doc)
     quotes = quote_ranges(doc, att.quotes)
@@ -82,7 +87,6 @@ def examples(doc, attributions, cue_model, floor):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from saidwhat.train.cues import training_parser
     ap = training_parser(__doc__)
     ap.add_argument("--cue-floor", type=float, default=-8.0)
     ap.add_argument("--margin", type=float, default=0.0, help="a candidate must beat none by more than this")
@@ -105,10 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", default=None, help="spaCy model (default: the configured one)")
     args = ap.parse_args(argv)
 
-    from saidwhat.train.cues import load_corpus
     nlp, docs = load_corpus(args.train, args.max_docs, args.model)
-    from saidwhat.eval.polnear import split_heldout
-    from saidwhat.train.cues import parse_corpus
     parsed = parse_corpus(nlp, docs, args.docbin, args.tensors)
     rng = random.Random(args.seed)
     held, train = split_heldout(len(docs), args.heldout, rng)
@@ -181,9 +182,6 @@ def cue_scorers(args, parsed, docs, held, train) -> dict:
     if args.cue == "perceptron":
         m = load_model()
         return {i: m for i in range(len(parsed))}
-    from saidwhat.nlp.densecue import load_dense
-    from saidwhat.nlp.densecue import train as train_dense
-    from saidwhat.train.cues import examples as cue_examples
     out = {i: load_dense() for i in held}
     ordered = sorted(train)
     exs = {i: cue_examples(parsed[i], docs[i]["attributions"], True) for i in ordered}

@@ -29,9 +29,12 @@ import time
 
 import numpy as np
 
+from saidwhat.config import Settings
 from saidwhat.eval.polnear import split_heldout
+from saidwhat.nlp.setup import load
 from saidwhat.tagger.bases import BASES, Base, relative_buckets
-from saidwhat.tagger.encoder import FEATURES, kept_from_base
+from saidwhat.tagger.decode import FORBIDDEN
+from saidwhat.tagger.encoder import FEATURES, kept_from_base, quantized
 from saidwhat.tagger.model import TAGS, doc_labels, feature_vocab, load_tokenizer, parse_features, windows
 from saidwhat.train.checkpoint import STOPPED, Checkpoint, run_options
 from saidwhat.train.cues import training_parser
@@ -160,7 +163,6 @@ def crf_nll(torch, scores, labels, trans):
     batch. ``scores`` (b, t, tags) and ``labels`` (b, t) of windows with [CLS] first (dropped here) and
     -100 after the last piece; transitions that BIO forbids (tagdecode.FORBIDDEN) are ruled out. A
     window may start inside a span, so no tag is ruled out at its first piece."""
-    from saidwhat.tagger.decode import FORBIDDEN
     em, lab = scores[:, 1:], labels[:, 1:]
     mask = lab >= 0
     tags = lab.clamp(min=0)
@@ -205,7 +207,6 @@ def save(model, path: str, vocab: dict | None = None, bits: int | None = None, h
     8 or 4) int8 matrices or encoder.requantized's int4 of those; the parse-feature label
     lists, the base's name (``meta.base``), the frozen layer count (``meta.frozen``) and the
     held-out share of the run (``meta.heldout``); deflated (savez_compressed: an int4 file 11 % smaller)."""
-    from saidwhat.tagger.encoder import quantized
     frozen = getattr(model, "frozen", 0)
     arrays = {k: v.detach().numpy().astype(np.float16) for k, v in model.state_dict().items()
               if not kept_from_base(k, frozen)}
@@ -295,8 +296,6 @@ def main(argv: list[str] | None = None) -> int:
     enc = {}
     vocab = parsed = None
     if args.parse_features:
-        from saidwhat.config import Settings
-        from saidwhat.nlp.setup import load
         nlp = load(args.model or Settings().model)
         vocab = feature_vocab(nlp)
         parsed = nlp.pipe((d["text"] for d in docs), batch_size=16)

@@ -2,12 +2,10 @@
 folder, security headers, and error pages (HTML for pages, JSON under /api) for every 4xx."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -15,9 +13,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
-from saidwhat.config import db_url
+from saidwhat.config import Settings
 from saidwhat.store import Store
-from saidwhat.store.schema import metadata
 from saidwhat.web import routes
 from saidwhat.web.params import BadRequest
 from saidwhat.web.views import Cache, q
@@ -54,39 +51,9 @@ class SecurityHeaders:
 
 
 def open_store(db: str) -> Store:
-    """A Store for serving: the database must exist; it is migrated only when its tables lack
-    something the schema has (so a current database opens without loading Alembic). Connections
-    are then made read-only (``PRAGMA query_only`` on SQLite, READ ONLY transactions on
-    PostgreSQL)."""
-    url = db_url(db) if db not in ("", ":memory:") else "sqlite://"
-    engine_url = sa.engine.make_url(url)
-    if engine_url.get_backend_name() == "sqlite":
-        path = engine_url.database or ""
-        if path and path != ":memory:" and not path.startswith("file:") and \
-                not os.path.exists(path):
-            raise FileNotFoundError(f"no database at {path} (run `saidwhat ingest` first)")
-    store = Store(db, migrate_on_open=False)
-    insp = sa.inspect(store.engine)
-    names = set(insp.get_table_names())
-    current = all(t.name in names and {c.name for c in t.columns} <=
-                  {c["name"] for c in insp.get_columns(t.name)}
-                  for t in metadata.sorted_tables)
-    if not current:
-        store.close()
-        store = Store(db)
-    if store.dialect in ("sqlite", "postgresql"):
-        @sa.event.listens_for(store.engine, "connect")
-        def _read_only(dbapi_conn, _record):  # noqa: ANN001
-            if store.dialect == "sqlite":
-                dbapi_conn.execute("PRAGMA query_only = 1")
-            else:  # every later transaction of this session is READ ONLY
-                cur = dbapi_conn.cursor()
-                cur.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
-                cur.close()
-                dbapi_conn.commit()
-
-        store.engine.dispose()  # pooled connections were made before the listener
-    return store
+    """A Store for serving (``Store.read_only``): the database must exist and be saidwhat's at
+    this schema revision; nothing is created or migrated, and connections are read-only."""
+    return Store.read_only(db)
 
 
 def page_url(path: str, query: dict[str, Any], **changes: Any) -> str:
@@ -164,8 +131,6 @@ def create_app(db: str, *, store: Store | None = None) -> FastAPI:
 def app_from_env() -> FastAPI:
     """Factory for uvicorn worker processes (``saidwhat serve --workers N``): the database comes
     from ``SAIDWHAT_DB``."""
-    from saidwhat.config import Settings
-
     return create_app(Settings().db)
 
 

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from saidwhat.models import REASONS
 from saidwhat.web import highlight, views
+from saidwhat.web.chart import geometry
 from saidwhat.web.params import MAX_FIELD_CHARS, Paging, SearchParams, identifier, one_of, paging, search_params
 
 html = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -91,8 +92,6 @@ def api_actor(request: Request, actor_id: IdPath, pg: Paging = Depends(paging)) 
 
 @html.get("/actors/{actor_id:path}")
 def actor(request: Request, actor_id: IdPath, pg: Paging = Depends(paging)):
-    from saidwhat.web.chart import geometry
-
     data = views.actor(store(request), identifier(actor_id, "actor"), pg)
     return render(request, "actor.html", data=data, chart=geometry(data["chart"]))
 

@@ -1,18 +1,23 @@
 """The data of every page. Each function returns plain JSON-ready data: the ``/api/…`` twin returns
-it as is, the HTML page renders it (plus presentation-only extras built in ``routes``)."""
+it as is, the HTML page renders it (plus presentation-only extras built in ``routes``). Every read
+is a public ``Store`` method; no SQL here."""
 from __future__ import annotations
 
 import math
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 from urllib.parse import quote as _q
 
-from saidwhat.web import reads, related
+from saidwhat.store import Store
+from saidwhat.web import related
+from saidwhat.web.chart import weekly
 from saidwhat.web.params import NotFound, Paging, SearchParams
 
 CACHE_SECONDS = 60.0
+TOP_ACTORS = 12          # actors on the home page
 DOC_META = ("id", "title", "outlet", "url", "published", "date_basis", "language", "source", "name",
             "format")
 
@@ -71,37 +76,29 @@ class Cache:
             lock.release()
 
 
-def home(store, cache: Cache) -> dict:
-    from saidwhat.store.queries import get_stats
-
+def home(store: Store, cache: Cache) -> dict:
     def figures() -> dict:
-        with store._snapshot() as conn:
-            stats = get_stats(conn, top=0)
-            stats["top_actors"] = reads.top_actors(conn)
+        stats = store.stats(top=0, actors=TOP_ACTORS)  # one snapshot
         stats.pop("top_speakers", None)
         return stats
 
     data = dict(cache.get("home", figures))
-    with store.engine.connect() as conn:
-        data["latest"] = with_links(reads.latest(conn))
+    data["latest"] = with_links(store.latest())
     return data
 
 
-def facets(store, cache: Cache) -> dict:
-    def make() -> dict:
-        with store.engine.connect() as conn:
-            return reads.facets(conn)
-    return cache.get("facets", make)
+def facets(store: Store, cache: Cache) -> dict:
+    return cache.get("facets", store.facets)
 
 
-def search(store, p: SearchParams, paging: Paging) -> dict:
-    with store.engine.connect() as conn:
-        rows, total, capped = reads.search(conn, p, paging)
+def search(store: Store, p: SearchParams, paging: Paging) -> dict:
+    rows, total, capped = store.search_page(**asdict(p), limit=paging.limit,
+                                            offset=paging.offset)
     return {"query": p.as_query(), "statements": with_links(rows), "capped": capped,
             **pages(total, paging)}
 
 
-def statement(store, statement_id: str, context_chars: int = 300) -> tuple[dict, str]:
+def statement(store: Store, statement_id: str, context_chars: int = 300) -> tuple[dict, str]:
     """(data, document text). The data carries the document's metadata, a plain-text context and
     the other reports of the same utterance; the full text is for the HTML page only."""
     st = store.statement(statement_id)
@@ -112,8 +109,7 @@ def statement(store, statement_id: str, context_chars: int = 300) -> tuple[dict,
            "url": st.pop("url", None), "published": st.pop("published", None),
            "date_basis": st.pop("published_basis", None), "source": st.pop("source", None),
            "name": st.get("doc")}
-    with store.engine.connect() as conn:
-        others, basis = related.other_reports(conn, st)
+    others, basis = related.other_reports(store, st)
     a, b = max(0, st["start"] - context_chars), min(len(text), st["end"] + context_chars)
     data = {"statement": st, "document": doc, "links": links(st),
             "context": {"before": text[a:st["start"]], "quote": text[st["start"]:st["end"]],
@@ -122,23 +118,19 @@ def statement(store, statement_id: str, context_chars: int = 300) -> tuple[dict,
     return data, text
 
 
-def actor(store, actor_id: str, paging: Paging) -> dict:
-    with store.engine.connect() as conn:
-        profile = related.actor_profile(conn, actor_id)
-        if profile is None:
-            raise NotFound(f"no statements by actor {actor_id!r}")
-        series, days = related.actor_weeks(conn, actor_id)
-        rows = related.actor_statements(conn, actor_id, paging.limit, paging.offset)
-    from saidwhat.web.chart import weekly
-
+def actor(store: Store, actor_id: str, paging: Paging) -> dict:
+    profile = store.actor(actor_id)
+    if profile is None:
+        raise NotFound(f"no statements by actor {actor_id!r}")
+    series, days = store.actor_days(actor_id)
+    rows = store.actor_statements(actor_id, paging.limit, paging.offset)
     return {"actor": profile, "chart": {"by": series, **weekly(days)},
             "statements": with_links(rows), **pages(profile["statements"], paging)}
 
 
-def cluster(store, key: str) -> tuple[dict, dict[str, str]]:
+def cluster(store: Store, key: str) -> tuple[dict, dict[str, str]]:
     """(data, {statement id: document text}) of a cluster / the reports of one utterance."""
-    with store.engine.connect() as conn:
-        data = related.cluster(conn, key, store.statement)
+    data = related.cluster(store, key)
     if data is None:
         raise NotFound(f"no cluster or statement {key!r}")
     texts: dict[str, str] = {}
@@ -152,17 +144,16 @@ def cluster(store, key: str) -> tuple[dict, dict[str, str]]:
     return data, texts
 
 
-def document(store, doc_id: str) -> dict:
+def document(store: Store, doc_id: str) -> dict:
     doc = store.document(doc_id)
     if doc is None:
         raise NotFound(f"no document {doc_id!r}")
-    with store.engine.connect() as conn:
-        rows = reads.document_statements(conn, doc["id"])
+    rows = store.document_statements(doc["id"])
     meta = {k: doc.get(k) for k in DOC_META}
     return {"document": {**meta, "text": doc.get("text") or ""}, "statements": with_links(rows)}
 
 
-def errors(store, reason: str | None, paging: Paging) -> dict:
-    with store.engine.connect() as conn:
-        rows, total = reads.errors(conn, reason, paging)
+def errors(store: Store, reason: str | None, paging: Paging) -> dict:
+    rows = store.errors(reason, paging.limit, paging.offset)
+    total = store.count_errors(reason)
     return {"reason": reason, "errors": rows, **pages(total, paging)}
