@@ -11,6 +11,8 @@ from typing import Annotated
 
 from fastapi import Query
 
+from saidwhat.store.search import Filters
+
 MAX_PAGE = 1000          # deepest page served (OFFSET stays bounded)
 MAX_LIMIT = 100          # rows per page at most
 DEFAULT_LIMIT = 20
@@ -99,18 +101,8 @@ def paging(page: Page = 1, limit: Limit = DEFAULT_LIMIT) -> Paging:
 
 
 @dataclass(frozen=True)
-class SearchParams:
-    q: str | None = None
-    speaker: str | None = None
-    target: str | None = None
-    event_type: str | None = None
-    since: str | None = None
-    until: str | None = None
-    outlet: str | None = None
-    language: str | None = None
-    kind: str | None = None
-    negated: bool | None = None
-    sort: str = "-date"
+class SearchParams(Filters):
+    """The search form's parameters: the store's search filters, validated, plus their query string."""
 
     def as_query(self) -> dict[str, str]:
         """The non-empty parameters as query-string values (for permalinks and pagination)."""
