@@ -35,7 +35,7 @@ pg: install
 
 # Style and structure: ruff, the import-linter layer contracts in pyproject.toml, and no import circle.
 lint: install
-	$(BIN)/ruff check src tests bench docs
+	$(BIN)/ruff check src tests bench docs tools
 	$(BIN)/lint-imports
 	$(BIN)/python ../shared/tools/import_cycles.py src/saidwhat
 	$(BIN)/python ../shared/tools/import_cycles.py src/saidwhat --packages
