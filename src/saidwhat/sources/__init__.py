@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from saidwhat.config import Settings
 from saidwhat.models import Document, IngestError, content_id
 from saidwhat.sources.archives import iter_feed, iter_warc
-from saidwhat.sources.errors import Reject
+from saidwhat.sources.errors import Reject, as_error
 from saidwhat.sources.html import build_html_document
 from saidwhat.sources.jsonl import iter_jsonl
 from saidwhat.sources.language import check_language, detect_language
@@ -42,12 +42,6 @@ __all__ = [
     "Document",
     "IngestError",
 ]
-
-
-def _fail(source: str, exc: BaseException) -> IngestError:
-    if isinstance(exc, Reject):
-        return IngestError(source, exc.reason, exc.message, exc.doc_id)
-    return IngestError(source, "extraction_error", f"{type(exc).__name__}: {exc}")
 
 
 def read_document(path: str, settings: Settings) -> Document:
@@ -109,7 +103,7 @@ def _iter_file(path: str, settings: Settings) -> Iterator[Document | IngestError
         else:
             yield read_document(path, settings)
     except Exception as e:  # per document: report and carry on
-        yield _fail(path, e)
+        yield as_error(path, e)
 
 
 def assign_language(doc: Document, settings: Settings) -> IngestError | None:
@@ -165,5 +159,5 @@ def iter_sources(
                 try:
                     item = _finish(item, settings, seen, language)
                 except Exception as e:
-                    item = _fail(item.source, e)
+                    item = as_error(item.source, e)
             yield item

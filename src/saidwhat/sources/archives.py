@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from saidwhat.config import Settings
 from saidwhat.models import Document, IngestError
-from saidwhat.sources.errors import Reject
+from saidwhat.sources.errors import Reject, as_error
 from saidwhat.sources.html import build_html_document
 from saidwhat.sources.text import check_size, check_text, decode_bytes
 
@@ -26,12 +26,6 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 def _outlet(url: str | None) -> str | None:
     host = urlsplit(url).hostname if url else None
     return host[4:] if host and host.startswith("www.") else host
-
-
-def _fail(source: str, exc: BaseException) -> IngestError:
-    if isinstance(exc, Reject):
-        return IngestError(source, exc.reason, exc.message, exc.doc_id)
-    return IngestError(source, "bad_record", f"{type(exc).__name__}: {exc}")
 
 
 # --------------------------------------------------------------------------- WARC
@@ -87,7 +81,7 @@ def iter_warc(path: str, settings: Settings) -> Iterator[Document | IngestError]
                 try:
                     yield _warc_document(source, record, settings)
                 except Exception as exc:  # one record: report and go on
-                    yield _fail(source, exc)
+                    yield as_error(source, exc, "bad_record")
             except StopIteration:
                 if archive.offset < size:  # warcio stops quietly at a truncated gzip member
                     yield IngestError(f"{path}#{n + 1}", "bad_record",
@@ -144,4 +138,4 @@ def iter_feed(path: str, settings: Settings) -> Iterator[Document | IngestError]
         try:
             yield _entry_document(source, entry, outlet, settings)
         except Exception as exc:  # one entry: report and go on
-            yield _fail(source, exc)
+            yield as_error(source, exc, "bad_record")
