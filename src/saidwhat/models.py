@@ -20,6 +20,7 @@ REASONS = (
     "bad_record",       # a JSONL line that is not a JSON object / lacks the text field
     "not_found",        # a path or glob that matched nothing
     "extraction_error", # the NLP stages raised on this document
+    "timeout",          # the NLP stages took longer than Settings.doc_timeout: stopped
 )
 
 

@@ -19,12 +19,12 @@ from collections.abc import Iterable, Iterator
 from saidwhat.config import Settings
 from saidwhat.models import DocResult, Document, IngestError, Statement
 from saidwhat.resolve.dates import infer_published
-from saidwhat.sources import iter_sources, masked_text
+from saidwhat.sources import masked_text
 
 
 def nlp_args(settings: Settings) -> tuple:
     """The settings that make a spaCy pipeline (nlp.setup.load's arguments): one pipeline per value."""
-    return (settings.model, settings.scope, settings.tagger, settings.tagger_base, settings.tagger_min_confidence)
+    return (settings.model, settings.scope, settings.extractor, settings.tagger_min_confidence)
 
 
 def load_nlp(settings: Settings | None = None):
@@ -92,7 +92,8 @@ def foreign_statements_of(document: Document) -> list[Statement]:
 
 def _coding_cue(s: Statement, text: str) -> str | None:
     """The cue as the event coder should read it: "call on/for" asks, "calling X 'Y'" describes."""
-    if s.cue == "call" and s.cue_end is not None and not re.match(r"\s*(on|upon|for)\b", text[s.cue_end:s.cue_end + 8], re.I):
+    if s.cue == "call" and s.cue_end is not None and not re.match(r"\s*(on|upon|for)\b", text[s.cue_end:s.cue_end + 8], re.I) \
+            and not re.search(r"\b(on|upon|for)\s*$", s.cue_text or "", re.I):  # the tagger's cue: "called on"
         return "describe"
     return s.cue
 
@@ -173,27 +174,3 @@ def process(docs: Iterable[Document], settings: Settings | None = None, nlp=None
     if buf:
         yield from flush()
 
-
-def extract_paths(paths: Iterable[str] | str, settings: Settings | None = None) -> Iterator[DocResult | IngestError]:
-    """Read, then the per-document stages, no database: a DocResult per document and an
-    IngestError per source that was skipped, in input order (documents are processed a batch of
-    ``settings.batch_size`` at a time; a skipped source ends a batch early, to keep the order)."""
-    settings = settings or Settings()
-    pending: list[Document] = []
-    for item in iter_sources(paths, settings):  # files, folders, globs; one path or many
-        if isinstance(item, IngestError):
-            yield from _drain(pending, settings)
-            yield item
-        else:
-            pending.append(item)
-            if len(pending) >= settings.batch_size:
-                yield from _drain(pending, settings)
-    yield from _drain(pending, settings)
-
-
-def _drain(pending: list[Document], settings: Settings) -> Iterator[DocResult | IngestError]:
-    if not pending:
-        return
-    for r in process(list(pending), settings):
-        yield r.error if r.error is not None else r
-    pending.clear()

@@ -27,20 +27,33 @@ The executors differ only in where ``pipeline.process`` runs:
   thread of its own, stores them while the client thread goes on reading, submitting and
   collecting, so the workers never wait for a commit.
 
+Each executor runs ``pipeline.process`` through a ``Budget``: with ``settings.doc_timeout`` seconds
+(60 by default), in a child process forked from the one that holds the loaded model (this process,
+or the Dask worker), which lives as long as the run (on Dask: as long as the worker thread) and is
+killed, and forked again, only when a document overruns: spaCy's tokenizer and parser are C code
+that no exception or signal handler of this process can interrupt, but a process can be killed.
+A document that overruns on its own is recorded as ``timeout``; the others go on.
+
 A run that is killed loses only what was not committed; the next run skips what was (statement ids
 are content hashes too, so write order does not matter and a Dask run equals a run in one process).
 """
 from __future__ import annotations
 
 import logging
+import os
+import pickle
 import queue
+import signal
 import threading
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import islice
+from multiprocessing.connection import Connection, Pipe
 from typing import Any
 
+from saidwhat import pipeline
 from saidwhat.config import Settings
 from saidwhat.models import DocResult, Document, IngestError
 from saidwhat.pipeline import load_nlp, nlp_args, process, route
@@ -202,10 +215,248 @@ def _batches(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
 
 
 def _in_process(book: Bookkeeping, paths: Iterable[str] | str) -> None:
-    """The in-process executor: each batch read, processed and written before the next is read."""
-    for batch in _batches(book.read(paths), book.settings.batch_size):
-        book.extracted(process(book.new(batch), book.settings))
-        book.commit(force=True)
+    """The in-process executor: each batch read, processed (within the documents' time budget)
+    and written before the next is read."""
+    with Budget(book.settings) as budget:
+        for batch in _batches(book.read(paths), book.settings.batch_size):
+            book.extracted(budget.process(book.new(batch)))
+            book.commit(force=True)
+
+
+def extract_paths(paths: Iterable[str] | str, settings: Settings | None = None) -> Iterator[DocResult | IngestError]:
+    """Read, then the per-document stages (within the documents' time budget), no database: a
+    DocResult per document and an IngestError per source that was skipped or failed, in input
+    order (documents are processed a batch of ``settings.batch_size`` at a time; a skipped source
+    ends a batch early, to keep the order)."""
+    settings = settings or Settings()
+    with Budget(settings) as budget:
+        pending: list[Document] = []
+        for item in iter_sources(paths, settings):  # files, folders, globs; one path or many
+            if isinstance(item, IngestError):
+                yield from _drain(budget, pending)
+                yield item
+            else:
+                pending.append(item)
+                if len(pending) >= settings.batch_size:
+                    yield from _drain(budget, pending)
+        yield from _drain(budget, pending)
+
+
+def _drain(budget: Budget, pending: list[Document]) -> Iterator[DocResult | IngestError]:
+    if pending:
+        for r in budget.process(pending):
+            yield r.error if r.error is not None else r
+        pending.clear()
+
+
+# --- the per-document time budget -----------------------------------------------------------------
+
+_CONNECTIONS: weakref.WeakSet[Connection] = weakref.WeakSet()  # this process's ends of its children's pipes
+
+
+class Budget:
+    """``pipeline.process`` with ``settings.doc_timeout`` seconds per document.
+
+    The documents go to a child process forked from this one (so it has this process's loaded
+    model, lexicons and code: nothing is loaded per document or per batch), which runs
+    ``pipeline.process`` and sends each result back as it is done. A result that does not come
+    within the budget of the one before (or of the batch's start) stops the child: it is killed
+    (the work in C really stops) and the documents of the batch that have no result yet are run
+    again one at a time in a fresh child, each with a budget of its own, so that the one that
+    overruns on its own is recorded as ``timeout`` and none of the others is lost. (``process``
+    parses up to 16 documents together, so such a group has one budget for its first result: a
+    group slower than that, 16 articles in more than 60 s by default, costs the time spent on it
+    and is run again one by one; a document is recorded as ``timeout`` only on its own.) A child that
+    dies (a crash in C, the kernel's OOM killer) is handled alike, its document recorded as an
+    extraction_error. An exception raised by ``process`` itself is raised here, as in one process.
+
+    The child lives until ``close`` (or a timeout), so the per-batch cost is one pickle of the
+    documents and of their results (the text is not sent back). ``doc_timeout`` 0, or a platform
+    without ``fork``: ``pipeline.process`` in this process, no budget. ``nlp`` (Dask workers): a
+    callable returning the loaded model, passed to ``process``; else ``process`` loads it, and it
+    is loaded here, before the fork, when the batch has English to parse (``route``), and warmed
+    up (``warm_up``), so that a fresh child starts with everything loaded."""
+
+    def __init__(self, settings: Settings, nlp: Callable[[], Any] | None = None) -> None:
+        self.settings, self.nlp = settings, nlp
+        self.seconds = float(settings.doc_timeout or 0)
+        self.pid: int | None = None
+        self.conn: Connection | None = None
+        self.forks = 0  # children started (the first, and one after each timeout or death)
+
+    def __enter__(self) -> Budget:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def enabled(self) -> bool:
+        return self.seconds > 0 and hasattr(os, "fork")
+
+    def process(self, docs: list[Document]) -> list[DocResult]:
+        """A DocResult per document, in order (a document stopped by the budget: its error)."""
+        if not docs:
+            return []
+        if not self.enabled:
+            return list(self._run(docs))
+        return self._budgeted(list(docs))
+
+    def _run(self, docs: list[Document]) -> Iterator[DocResult]:
+        if self.nlp is not None:
+            return process(docs, self.settings, nlp=self.nlp())
+        return process(docs, self.settings)
+
+    def _budgeted(self, docs: list[Document]) -> list[DocResult]:
+        out: list[DocResult] = []
+        sent = {d.id: d for d in docs}
+        stopped = self._send(docs)
+        while stopped is None:
+            if not self.conn.poll(self.seconds):
+                stopped = "timeout"
+                break
+            try:
+                kind, value = self.conn.recv()
+            except (EOFError, OSError):
+                stopped = "died"
+                break
+            if kind == "raise":  # process itself raised: as in one process
+                raise value
+            if kind == "done":
+                break
+            out.append(_with_text(value, sent))  # in order: process yields one per document
+        if stopped is not None:
+            status = self._stop()
+            rest = docs[len(out):]
+            if len(rest) == 1:
+                out.append(DocResult(document=rest[0], error=self._error(rest[0], stopped, status)))
+            else:  # which one overran is not known: each again, on its own
+                for d in rest:
+                    out.extend(self._budgeted([d]))
+        elif len(out) < len(docs):  # process gave fewer results than documents (never expected)
+            out.extend(DocResult(document=d, error=IngestError(
+                d.source, "extraction_error", "no result from the per-document stages", d.id))
+                for d in docs[len(out):])
+        return out
+
+    def _error(self, d: Document, stopped: str, status: int | None) -> IngestError:
+        if stopped == "timeout":
+            return IngestError(d.source, "timeout", f"stopped after {self.seconds:g} s, the time budget "
+                               "of a document (--doc-timeout, SAIDWHAT_DOC_TIMEOUT)", d.id)
+        how = (f"killed by signal {os.WTERMSIG(status)}" if status is not None and os.WIFSIGNALED(status)
+               else "exited")
+        return IngestError(d.source, "extraction_error", f"the process extracting it died ({how})", d.id)
+
+    def _send(self, docs: list[Document]) -> str | None:
+        """Hand ``docs`` to the child (started first if there is none); "died" if it cannot take them."""
+        if self.pid is None:
+            self._fork(docs)
+        try:
+            self.conn.send(docs)
+        except (OSError, ValueError):  # it died since the last batch: a fresh one, once
+            self._stop()
+            self._fork(docs)
+            try:
+                self.conn.send(docs)
+            except (OSError, ValueError):
+                return "died"
+        return None
+
+    def _fork(self, docs: list[Document]) -> None:
+        try:  # loaded and warmed up here, shared with every child
+            if self.nlp is not None:
+                warm_up(self.settings, self.nlp())
+            elif any(route(d) == "en" for d in docs):
+                # cached by nlp.setup.load: the child's process() finds it
+                warm_up(self.settings, load_nlp(self.settings))
+        except Exception as exc:  # a model that cannot load: the child's process() meets it and
+            logging.getLogger(__name__).debug("model not loaded before the fork: %s", exc)  # raises it
+        ours, theirs = Pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: serve batches until this process closes its end
+            code = 1
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which kills us
+                for other in list(_CONNECTIONS):  # other children's pipes: theirs to close
+                    other.close()
+                ours.close()
+                self._serve(theirs)
+                code = 0
+            finally:
+                os._exit(code)  # no atexit handlers, no flushing of the parent's buffers
+        theirs.close()
+        self.pid, self.conn = pid, ours
+        _CONNECTIONS.add(ours)
+        self.forks += 1
+
+    def _serve(self, conn: Connection) -> None:
+        while True:
+            try:
+                docs = conn.recv()
+            except (EOFError, OSError):
+                return
+            try:
+                for r in self._run(docs):
+                    conn.send(("result", _without_text(r)))
+                conn.send(("done", None))
+            except Exception as exc:
+                conn.send(("raise", _picklable(exc)))
+
+    def _stop(self) -> int | None:
+        """Kill the child (if any) and reap it: its exit status."""
+        status = None
+        if self.conn is not None:
+            _CONNECTIONS.discard(self.conn)
+            self.conn.close()
+            self.conn = None
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            try:
+                status = os.waitpid(self.pid, 0)[1]
+            except ChildProcessError:
+                pass
+            self.pid = None
+        return status
+
+    def close(self) -> None:
+        """Stop the child (idle between batches: nothing is lost)."""
+        self._stop()
+
+
+_WARM: set[tuple] = set()  # the pipelines (pipeline.nlp_args) warmed up in this process
+_WARM_UP_TEXT = ('WASHINGTON, March 4 (Demo) - Secretary of State Antony Blinken said on Monday that Russia '
+                 '"must withdraw its troops" from Ukraine. The Kremlin spokesman told reporters that Moscow '
+                 'would not negotiate.')
+
+
+def warm_up(settings: Settings, nlp) -> None:
+    """Run the real per-document stages once on a short English article in this process, before a
+    child is forked from it: what they load on first use (the event coder, the actor index, the
+    tagger's weights, ...) is then loaded once here and shared by every child, instead of being
+    loaded again by each child (the first document of a fresh child would otherwise pay it, a
+    second or more, out of its time budget). A failure here is left to the child's ``process``,
+    which meets and reports it."""
+    key = nlp_args(settings)
+    if key in _WARM:
+        return
+    _WARM.add(key)
+    text = _WARM_UP_TEXT
+    doc = Document(id="warm-up", source="<warm-up>", text=text, published="2024-03-04", language="en")
+    try:
+        list(pipeline.process([doc], settings, nlp=nlp))  # the real stages, whatever ``process`` is here
+    except Exception as exc:  # reported by the child, on a real document
+        logging.getLogger(__name__).debug("warm-up failed: %s", exc)
+
+
+def _picklable(exc: Exception) -> Exception:
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
 def record_errors(store, errors: list[IngestError], report: IngestReport, skipped: Counter) -> None:
@@ -244,8 +495,9 @@ def worker_nlp(settings: Settings):
 
 def process_chunk(docs: list[Document], settings: Settings, language: bool = False) -> list[DocResult]:
     """The per-document stages over one chunk, with this worker's model (a Dask task): language
-    detection first when the client deferred it (``language``), then ``pipeline.process``, then
-    the document's near-duplicate LSH bands (``DocResult.dedup_bands``, used by the store as
+    detection first when the client deferred it (``language``), then ``pipeline.process`` within
+    the documents' time budget (``worker_budget``: in a child of this worker, a document that
+    overruns comes back as ``timeout``), then the document's near-duplicate LSH bands (``DocResult.dedup_bands``, used by the store as
     given). The results go back without the documents' text (the client has it: ``_with_text``
     puts it back), so a result is a few plain dataclasses of statements, never a spaCy object."""
     from saidwhat.link.dedup import document_bands  # defers datasketch (MinHash)
@@ -260,11 +512,29 @@ def process_chunk(docs: list[Document], settings: Settings, language: bool = Fal
                 todo.append(d)
             else:
                 out.append(DocResult(document=d, error=rejected))
-    for r in process(todo, settings, nlp=worker_nlp(settings)):
+    for r in worker_budget(settings).process(todo):
         if r.error is None:
             r.dedup_bands = document_bands(r.document.text)
         out.append(r)
     return [_without_text(r) for r in out]
+
+
+_BUDGETS = threading.local()  # per worker thread: {settings: Budget}, its child forked once
+
+
+def worker_budget(settings: Settings) -> Budget:
+    """This worker thread's ``Budget`` for ``settings`` (a child per thread: tasks on several
+    threads of one worker never share a pipe), with the worker's model."""
+    budgets = getattr(_BUDGETS, "by_settings", None)
+    if budgets is None:
+        budgets = _BUDGETS.by_settings = {}
+    budget = budgets.get(settings)
+    if budget is None:
+        for old in budgets.values():  # another run's settings: its child is not needed now
+            old.close()
+        budgets.clear()
+        budget = budgets[settings] = Budget(settings, nlp=lambda: worker_nlp(settings))
+    return budget
 
 
 def _without_text(r: DocResult) -> DocResult:
@@ -481,5 +751,6 @@ class _Writer:
             record_errors(self.store, errors, report, self.skipped)
 
 
-__all__ = ["ingest", "IngestReport", "Bookkeeping", "DaskRunner", "process_chunk", "nlp_plugin",
-           "worker_nlp", "model_loads", "record_errors", "count_languages"]
+__all__ = ["ingest", "extract_paths", "IngestReport", "Bookkeeping", "Budget", "DaskRunner",
+           "process_chunk", "nlp_plugin", "worker_nlp", "worker_budget", "model_loads", "record_errors",
+           "count_languages"]

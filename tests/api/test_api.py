@@ -30,7 +30,7 @@ def test_exports():
     from saidwhat.config import Settings
     from saidwhat.linked import Store
     from saidwhat.models import Document, Statement
-    from saidwhat.pipeline import extract_paths
+    from saidwhat.runners import extract_paths  # with the per-document time budget
     from saidwhat.store import Store as PlainStore
     from saidwhat.web.app import create_app
 

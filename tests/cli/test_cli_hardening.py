@@ -75,6 +75,47 @@ def test_control_characters_are_escaped_in_terminal_output(runner, statement_at,
     assert _jsonl(res.stdout)[0]["quote"] == f"the quote {EVIL} ends"
 
 
+def _no_raw_controls(text: str) -> None:
+    for raw in ("\x1b", "\x07", "\u202e", "\x9b"):
+        assert raw not in text
+    assert "\\x1b" in text
+
+
+def test_error_messages_escape_file_names_and_article_text(runner, tmp_path, monkeypatch):  # item 5
+    """``fail()`` and the error lines of ``extract`` pass file names, sources and document text
+    through ``render.clean``: escape sequences are shown, never sent raw."""
+    from saidwhat.cli.common import fail
+
+    name = EVIL.replace("/", "_")  # the escape sequences, in a file name
+    # fail() itself, with text of an article in its message
+    def command_failing() -> None:
+        raise fail(f"ingest failed: the quote {EVIL} could not be stored")
+
+    import typer
+
+    one = typer.Typer()
+    one.command()(command_failing)
+    res = runner.invoke(one, [])
+    assert res.exit_code == 1 and "ingest failed" in res.stderr
+    _no_raw_controls(res.stderr)
+    # a missing database whose name holds escape sequences (read commands: one-line error)
+    res = runner.invoke(app, ["stats", "--db", str(tmp_path / f"x{name}.db")])
+    assert res.exit_code == 1
+    _no_raw_controls(res.stderr)
+    # ingest of files that cannot be read: "nothing could be read: <sources>"
+    res = runner.invoke(app, ["ingest", str(tmp_path / f"gone{name}.txt"), "--db", str(tmp_path / "i.db")])
+    assert res.exit_code == 1 and "nothing could be read" in res.stderr
+    _no_raw_controls(res.stderr)
+    # extract's error lines: the source (a file name) and the message (here text of the record)
+    bad = tmp_path / f"bad{name}.jsonl"
+    bad.write_text(f'{{"title": "no text field {EVIL}"}}\n', encoding="utf-8")
+    empty = tmp_path / f"empty{name}.txt"
+    empty.write_text("", encoding="utf-8")
+    res = runner.invoke(app, ["extract", str(bad), str(empty)])
+    assert "bad_record" in res.stderr and "empty" in res.stderr
+    _no_raw_controls(res.stderr)
+
+
 @pytest.mark.parametrize("value", ["2023-13-45", "2023-02-30", "2023-00", "last week"])
 def test_impossible_dates_are_refused(runner, many, value):  # item 8
     res = runner.invoke(app, ["statements", "--db", many, "--since", value])

@@ -20,7 +20,7 @@ from saidwhat.store import Store
 
 @pytest.fixture
 def fake_pipeline(make_results, monkeypatch):
-    """Stand-in stages under the real engine (``saidwhat.runners``) and ``pipeline.extract_paths``:
+    """Stand-in stages under the real engine (``saidwhat.runners``: ingest and extract_paths):
     reading turns every existing file into a document of make_results(), a missing one into
     not_found and an empty one into empty; processing gives each document its statements."""
     from saidwhat import pipeline, runners
@@ -43,8 +43,8 @@ def fake_pipeline(make_results, monkeypatch):
         for d in docs:
             yield DocResult(d, by_id[d.id].statements)
 
+    monkeypatch.setattr(runners, "iter_sources", iter_sources)
     for module in (runners, pipeline):
-        monkeypatch.setattr(module, "iter_sources", iter_sources)
         monkeypatch.setattr(module, "process", process)
     return calls
 
@@ -121,9 +121,9 @@ def test_extract_writes_non_ascii_as_is(runner, tmp_path, fake_pipeline, monkeyp
     doc = Document(id="u1", source="u.txt", text="Özdağ sagte: «Ja».")
     st = Statement(doc="u.txt", doc_id="u1", kind="direct", quote="Ja", start=14, end=16,
                    speaker="Ümit Özdağ")
-    from saidwhat import pipeline
+    from saidwhat import runners
 
-    monkeypatch.setattr(pipeline, "extract_paths", lambda paths, settings: iter([DocResult(doc, [st])]))
+    monkeypatch.setattr(runners, "extract_paths", lambda paths, settings: iter([DocResult(doc, [st])]))
     res = runner.invoke(app, ["extract", "u.txt"])
     assert '"speaker": "Ümit Özdağ"' in res.stdout
 
@@ -203,18 +203,18 @@ def test_eval_polnear_with_fake_evaluator(runner, tmp_path, monkeypatch):
 
     def evaluate_polnear(path, settings, max_docs=None, pred_out=None, heldout=False):
         seen.update(path=Path(path), max_docs=max_docs, pred_out=pred_out, heldout=heldout)
-        seen["tagger_base"] = settings.tagger_base
+        seen["extractor"] = settings.extractor
         return {"f1": 0.25}
 
     monkeypatch.setattr(polnear, "evaluate_polnear", evaluate_polnear)
     monkeypatch.setattr(polnear, "format_polnear", lambda res: f"overlap F1 {res['f1']:.2f}")
-    monkeypatch.delenv("SAIDWHAT_TAGGER_BASE", raising=False)
+    monkeypatch.delenv("SAIDWHAT_EXTRACTOR", raising=False)
     res = runner.invoke(app, ["eval", "polnear", str(data)])
     assert res.exit_code == 0, res.output
     assert res.stdout.strip() == "overlap F1 0.25"
-    assert seen == {"path": data, "max_docs": None, "pred_out": None, "heldout": False, "tagger_base": ""}
-    assert runner.invoke(app, ["eval", "polnear", str(data), "--tagger-base", "MiniLM"]).exit_code == 0
-    assert seen["tagger_base"] == "minilm"
+    assert seen == {"path": data, "max_docs": None, "pred_out": None, "heldout": False, "extractor": "fast"}
+    assert runner.invoke(app, ["eval", "polnear", str(data), "--extractor", "Accurate"]).exit_code == 0
+    assert seen["extractor"] == "accurate"
     out = tmp_path / "pred.jsonl"
     res = runner.invoke(app, ["eval", "polnear", str(data), "--docs", "3", "--json",
                               "--pred-out", str(out), "--heldout"])
@@ -222,7 +222,7 @@ def test_eval_polnear_with_fake_evaluator(runner, tmp_path, monkeypatch):
     assert seen["max_docs"] == 3 and Path(seen["pred_out"]) == out and seen["heldout"] is True
     for bad in (["eval", "polnear"], ["eval", "polnear", str(tmp_path / "missing.jsonl")],
                 ["eval", "polnear", str(data), "--docs", "0"],
-                ["eval", "polnear", str(data), "--tagger-base", "bert"],
+                ["eval", "polnear", str(data), "--extractor", "bert"],
                 ["eval", "polnear", str(tmp_path)]):
         assert runner.invoke(app, bad).exit_code == 2, bad
 

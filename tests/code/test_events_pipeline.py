@@ -7,8 +7,7 @@ from typer.testing import CliRunner
 
 from saidwhat.cli import app
 from saidwhat.config import Settings
-from saidwhat.pipeline import extract_paths
-from saidwhat.runners import ingest
+from saidwhat.runners import extract_paths, ingest
 from saidwhat.store import Store
 
 

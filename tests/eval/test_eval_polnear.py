@@ -288,7 +288,7 @@ def test_evaluate_polnear_end_to_end(tmp_path):
         assert p["doc_id"] in texts and 0 <= p["content"]["start"] < p["content"]["end"]
         assert p["content"]["end"] <= len(texts[p["doc_id"]])
     scores = {k: v for k, v in res.items() if k not in ("file", "heldout", "docs_run", "extraction_errors", "extractor")}
-    assert res["extractor"] == "rules"  # the statements scope, saidwhat's default
+    assert res["extractor"] == "rules"  # the statements scope, with the tests' default extractor (conftest)
     assert json.loads(json.dumps(scores)) == _shared_scores(tmp_path, docs, preds)
     assert "content exact" in format_polnear(res)
 
@@ -352,10 +352,10 @@ def test_heldout_figures_of_a_tagger_trained_on_every_article_are_flagged(tmp_pa
             for i in range(20)]
     train = tmp_path / "train.jsonl"
     train.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
-    res = evaluate_polnear(train, Settings().with_(scope="attributions"), heldout=True)
+    res = evaluate_polnear(train, Settings().with_(scope="attributions", extractor="accurate"), heldout=True)
     assert "trained on all of PolNeAR train" in res["warning"] and res["warning"] in format_polnear(res)
-    assert "warning" not in evaluate_polnear(train, Settings().with_(scope="attributions"), heldout=False)
-    assert "warning" not in evaluate_polnear(train, Settings().with_(scope="attributions", tagger=False),
+    assert "warning" not in evaluate_polnear(train, Settings().with_(scope="attributions", extractor="accurate"), heldout=False)
+    assert "warning" not in evaluate_polnear(train, Settings().with_(scope="attributions", extractor="rules"),
                                              heldout=True)
 
 

@@ -28,7 +28,7 @@ def test_perceptron_learns_and_round_trips():
 
 def test_scope_attributions_adds_beliefs_and_perceptions(nlp):
     plain = extract(TEXT, published="2016-05-02")
-    wide = extract(TEXT, published="2016-05-02", settings=Settings(scope="attributions"))
+    wide = extract(TEXT, published="2016-05-02", settings=Settings(scope="attributions", extractor="accurate"))
     assert not any("support for the senator" in r["quote"] for r in plain)
     r = next(r for r in wide if "support for the senator has fallen" in r["quote"])
     assert r["cue"] == "show" and r["speaker_mention"] == "A new poll"

@@ -62,7 +62,7 @@ def test_shipped_span_model_loads():
 def test_attributions_scope_finds_beliefs_with_their_source(extract):
     text = ("The governor believes the tax plan will pass this spring.\n\n"
             "A new poll shows that support for the senator has fallen sharply in the state.\n")
-    recs = extract(text, published="2016-05-02", settings=Settings(scope="attributions"))
+    recs = extract(text, published="2016-05-02", settings=Settings(scope="attributions", extractor="accurate"))
     r = next(r for r in recs if "the tax plan will pass this spring" in r["quote"])
     assert r["speaker_mention"] == "The governor" and r["cue_text"] == "believes"
     r = next(r for r in recs if "support for the senator has fallen sharply" in r["quote"])

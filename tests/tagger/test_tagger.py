@@ -284,8 +284,8 @@ def test_an_ensemble_averages_its_runs_probabilities_and_transitions(nlp, tmp_pa
 def test_attributions_scope_uses_the_tagger_and_can_do_without(nlp):
     from saidwhat.api import extract
     text = "The governor believes the tax plan will pass this spring.\n"
-    tagged = extract(text, published="2016-05-02", settings=Settings(scope="attributions"))
-    rules = extract(text, published="2016-05-02", settings=Settings(scope="attributions", tagger=False))
+    tagged = extract(text, published="2016-05-02", settings=Settings(scope="attributions", extractor="accurate"))
+    rules = extract(text, published="2016-05-02", settings=Settings(scope="attributions", extractor="rules"))
     r = next(r for r in tagged if "the tax plan will pass" in r["quote"])
     assert r["speaker_mention"] == "The governor" and r["cue_text"] == "believes" and r["cue"] == "believe"
     assert any("the tax plan will pass" in r["quote"] for r in rules)
@@ -302,12 +302,12 @@ def test_min_confidence_leaves_out_the_less_certain_attributions(monkeypatch):
     from saidwhat.api import extract
     text = ("The governor believes the tax plan will pass this spring. Critics have questioned whether the "
             "plan, which some economists call risky, can survive a long fight in the legislature.\n")
-    every = extract(text, settings=Settings(scope="attributions"))
+    every = extract(text, settings=Settings(scope="attributions", extractor="accurate"))
     assert every
     least = min(r["confidence"] for r in every)
-    kept = extract(text, settings=Settings(scope="attributions", tagger_min_confidence=min(1.0, least + 0.2)))
+    kept = extract(text, settings=Settings(scope="attributions", extractor="accurate", tagger_min_confidence=min(1.0, least + 0.2)))
     assert len(kept) < len(every) and all(r["confidence"] >= least for r in kept)
-    assert extract(text, settings=Settings(scope="attributions", tagger_min_confidence=0.0)) == every
+    assert extract(text, settings=Settings(scope="attributions", extractor="accurate", tagger_min_confidence=0.0)) == every
     monkeypatch.setenv("SAIDWHAT_TAGGER_MIN_CONFIDENCE", "0.4")
     assert Settings().tagger_min_confidence == 0.4
     monkeypatch.setenv("SAIDWHAT_TAGGER_MIN_CONFIDENCE", "high")
@@ -320,7 +320,7 @@ def test_a_relative_who_speaks_for_its_antecedent(nlp):
     from saidwhat.api import extract
     text = ("The call was made by Environment Ministry spokesperson Lena Varga, who also told reporters on Tuesday "
             "that the agency is continuing to work with farmers on the new rules.\n")
-    recs = extract(text, published="2024-03-08", settings=Settings(scope="attributions"))
+    recs = extract(text, published="2024-03-08", settings=Settings(scope="attributions", extractor="accurate"))
     r = next(r for r in recs if "continuing to work" in r["quote"])
     assert r["speaker_mention"] == "who" and text[r["speaker_start"]:r["speaker_end"]] == "who"  # as written
     assert r["speaker"] == "Lena Varga" and r["date"] == "2024-03-05"

@@ -43,10 +43,11 @@ def test_crf_loss_is_the_log_likelihood_over_all_allowed_sequences():
     assert float(crf_nll(torch, scores, labels, trans)) == pytest.approx(want, rel=1e-4)
 
 
-def test_adapted_frozen_layers_train_and_load_as_trained(tmp_path):
+def test_adapted_frozen_layers_train_and_load_as_trained(tmp_path, monkeypatch):
     """train_tagger --adapt: only the low-rank updates of the frozen layers get gradients (the layers'
     own matrices stay pretrained), and the numpy encoder reading the saved file scores as torch does."""
     torch = need_torch()
+    monkeypatch.setenv("SAIDWHAT_RUNTIME", "numpy")  # the reference pass (the int8 engine: test_runtime.py)
     from saidwhat.tagger.bases import BASES
     from saidwhat.tagger.encoder import Encoder
     from saidwhat.train.tagger import build_model, load_base, save

@@ -265,6 +265,26 @@ def test_security_headers_and_read_only(client):
     assert client.get("/static/style.css").status_code == 200
 
 
+def test_head_answers_like_get_without_a_body(client):  # issue 37, item 10
+    sid, doc_id = quote_id(client, QUOTE), "doca000000000001"
+    paths = ["/", "/search?q=lachin", f"/statements/{sid}", f"/documents/{doc_id}",
+             "/actors/person:maria-zakharova", "/errors", "/api/docs", "/api/home",
+             "/api/search?q=lachin", "/api/facets", f"/api/statements/{sid}",
+             f"/api/documents/{doc_id}", "/api/actors/person:maria-zakharova", "/api/errors",
+             "/api/health", "/openapi.json", "/static/style.css"]
+    for path in paths:
+        got, head = client.get(path), client.head(path)
+        assert (path, head.status_code) == (path, 200)
+        assert head.content == b""
+        assert head.headers["content-type"] == got.headers["content-type"]
+        assert head.headers["content-length"] == str(len(got.content))
+        assert head.headers["x-content-type-options"] == "nosniff"
+    # what GET refuses, HEAD refuses alike; other methods are still 405
+    assert client.head("/statements/nope").status_code == client.get("/statements/nope").status_code == 404
+    assert client.head("/api/search?limit=0").status_code == 422
+    assert client.request("PUT", "/").status_code == 405
+
+
 def test_missing_database_is_an_error_not_a_new_file(tmp_path):
     from saidwhat.web import create_app
 

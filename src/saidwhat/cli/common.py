@@ -73,13 +73,18 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False)
 
 
-def escape(text: str) -> str:
-    return _escape(str(text))
+def escape(text: object) -> str:
+    """Text for a rich markup string: terminal controls shown escaped (``render.clean``: ESC as
+    ``\\x1b``, never sent raw), then rich's markup escaped. Every file name, path, URL, database
+    label or piece of article text the commands print inside markup goes through this."""
+    return _escape(render.clean(text))
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print an error to stderr and return the Exit to raise."""
-    console(stderr=True).print(f"[bold red]error:[/] {escape(message)}")
+    """Print an error to stderr and return the Exit to raise. The message (which may hold file
+    names, sources and text of the documents) is printed through ``escape``: no escape sequence of
+    an article or a file name reaches the terminal raw, and none is read as rich markup."""
+    console(stderr=True).print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
     return typer.Exit(code)
 
 

@@ -2,6 +2,7 @@
 
     saidwhat db upgrade [--db URL] [--revision REV]   # migrate to head (or REV)
     saidwhat db current [--db URL]                    # the revision the database is at
+    saidwhat db datasette-metadata [--db FILE]        # metadata for `datasette FILE -m ...`
 """
 from __future__ import annotations
 
@@ -57,3 +58,33 @@ def current(ctx: typer.Context, db: DbOpt = None) -> None:
     head = head_revision()
     state = "up to date" if rev == head else "needs `saidwhat db upgrade`"
     console().print(f"{escape(label)} ({store.dialect}): {rev or 'none'} (head {head}; {state})")
+
+
+@db_app.command("datasette-metadata")
+def datasette_metadata(
+    ctx: typer.Context,
+    db: DbOpt = None,
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", help="Write to this file (default: standard output).")] = None,
+) -> None:
+    """Print Datasette metadata for the SQLite database: table titles, column descriptions, labels,
+    facets, the internal tables hidden (`datasette saidwhat.db -m metadata.json`). Reads nothing
+    from the database: the name Datasette gives it comes from the file name."""
+    import json
+
+    from saidwhat.cli.common import resolve_db
+    from saidwhat.store.datasette import datasette_metadata as build
+
+    path = resolve_db(ctx, db)
+    if "://" in path:
+        raise fail("Datasette reads SQLite files: give --db a file path, not a URL", code=2)
+    text = json.dumps(build(path), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as exc:
+        raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
+    console(stderr=True).print(f"wrote {escape(output)}: datasette {escape(path)} -m {escape(output)}")

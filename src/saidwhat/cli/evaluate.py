@@ -16,9 +16,10 @@ from typer.core import TyperGroup
 
 from saidwhat.cli.code import plover
 from saidwhat.cli.common import JsonOpt, fail, write_json
-from saidwhat.config import Settings
+from saidwhat.config import EXTRACTORS, Settings
 from saidwhat.eval import polnear as polnear_eval
 from saidwhat.eval import statements as statements_eval
+from saidwhat.eval import targets as targets_eval
 
 DEFAULT_COMMAND = "statements"
 
@@ -45,6 +46,10 @@ EVAL_HELP = (
     "PolNeAR documents (source, cue and content spans).\n\n"
     "saidwhat eval links GOLD.jsonl [--docs DIR] [--db PATH] [--json]: pairwise precision/recall/F1 "
     "of same-utterance links (statement clusters).\n\n"
+    "saidwhat eval links-polnear [GOLD_DIR] [--polnear DIR] [--split tune|lockbox|all] [--db PATH] [--json]: "
+    "same-utterance links on real multi-outlet reporting (the PolNeAR links gold).\n\n"
+    "saidwhat eval targets [GOLD.jsonl] [--polnear DEV.jsonl] [--split tune|lockbox|all] [--json]: "
+    "statement targets, speakers and dates against the PolNeAR target gold.\n\n"
     "A first argument that is not a subcommand name is read as the statements gold file "
     "(write ./polnear for a gold file named polnear)."
 )
@@ -94,13 +99,10 @@ def polnear(
         "--scope", help="attributions (PolNeAR's scope: speech, beliefs, intentions, perceptions; "
                         "uses the learned cue detector) or statements (speech only, saidwhat's default).")]
         = "attributions",
-    tagger: Annotated[bool | None, typer.Option(
-        "--tagger/--no-tagger", help="In the attributions scope, use the fine-tuned attribution tagger "
-                                     "(default; SAIDWHAT_TAGGER=0 turns it off) or the rules with the "
-                                     "learned cue detector and span chooser.")] = None,
-    tagger_base: Annotated[str | None, typer.Option(
-        "--tagger-base", help="Which packaged tagger: mpnet (accurate; the default when its base is "
-                              "installed) or minilm (fast); SAIDWHAT_TAGGER_BASE.")] = None,
+    extractor: Annotated[str | None, typer.Option(
+        "--extractor", help="accurate (the attribution tagger on MPNet), fast (on MiniLM) or rules (in "
+                            "the attributions scope: the learned cue detector and span chooser); "
+                            "SAIDWHAT_EXTRACTOR, default fast.")] = None,
     min_confidence: Annotated[float | None, typer.Option(
         "--min-confidence", min=0.0, max=1.0,
         help="Leave out the tagger's attributions whose content it gives less than this chance of "
@@ -109,10 +111,10 @@ def polnear(
     """Extract PolNeAR documents; score content, source and cue (shared/eval/polnear_score.py)."""
     if scope not in ("attributions", "statements"):
         raise typer.BadParameter("--scope must be 'attributions' or 'statements'")
-    if tagger_base is not None and tagger_base.lower() not in ("mpnet", "minilm"):
-        raise typer.BadParameter("--tagger-base must be 'mpnet' or 'minilm'")
+    if extractor is not None and extractor.lower() not in EXTRACTORS:
+        raise typer.BadParameter(f"--extractor must be one of {', '.join(EXTRACTORS)}")
     try:
-        settings = Settings().with_(scope=scope, tagger=tagger, tagger_base=tagger_base and tagger_base.lower(),
+        settings = Settings().with_(scope=scope, extractor=extractor and extractor.lower(),
                                     tagger_min_confidence=min_confidence)
         result = polnear_eval.evaluate_polnear(file, settings, max_docs=docs,
                                   pred_out=pred_out, heldout=heldout)
@@ -158,4 +160,81 @@ def links(
         sys.stdout.write(format_scores(result) + "\n")
 
 
+
+@eval_app.command("links-polnear")
+def links_polnear(
+    gold: Annotated[Path, typer.Argument(
+        file_okay=False, help="Gold folder with pairs.jsonl and clusters.jsonl (ids and offsets into "
+                              "PolNeAR; default gold/polnear_links).")] = Path("gold/polnear_links"),
+    polnear_dir: Annotated[Path, typer.Option(
+        "--polnear", help="PolNeAR JSONL file, or a folder of them (train.jsonl, dev.jsonl), holding the "
+                          "gold's articles.")] = Path("../shared/polnear"),
+    split: Annotated[str, typer.Option(
+        "--split", help="tune (default: what a change may be tuned on), lockbox (scored once, at the end "
+                        "of a change) or all.")] = "tune",
+    db: Annotated[str | None, typer.Option(
+        "--db", help="Keep the ingested store here (a path that does not exist yet), or score this "
+                     "existing store's clusters without ingesting.")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Pairwise precision/recall/F1 of same-utterance links on real reporting: the split's PolNeAR
+    articles are ingested with their outlets and publication dates (linking as ingest does), gold units
+    are matched to statements by content (token F1 >= 0.5), and links are scored over the judged pairs
+    and over all pairs among the matched units of the gold clusters (gold/polnear_links/README.md)."""
+    from saidwhat.eval.links_polnear import SPLITS, evaluate_links_polnear, format_scores
+
+    if split not in SPLITS:
+        raise typer.BadParameter("--split must be 'tune', 'lockbox' or 'all'")
+    for path in (gold / "pairs.jsonl", gold / "clusters.jsonl"):
+        if not path.is_file():
+            raise fail(f"eval links-polnear: no such file: {path}")
+    if not polnear_dir.exists():
+        raise fail(f"eval links-polnear: no such file or folder: {polnear_dir}")
+    try:
+        result = evaluate_links_polnear(gold, polnear_dir, split, db, Settings())
+    except Exception as exc:
+        raise fail(f"eval links-polnear failed: {type(exc).__name__}: {exc}")
+    if json_:
+        write_json(result)
+    else:
+        sys.stdout.write(format_scores(result) + "\n")
+
+
 eval_app.command("plover")(plover)  # event coding (issue 5); the command lives in cli/code.py
+
+
+@eval_app.command("targets")
+def targets(
+    gold: Annotated[Path, typer.Argument(
+        dir_okay=False, help="Target gold JSONL (ids and offsets into PolNeAR dev; "
+                             "default gold/polnear_targets/targets.jsonl).")] = targets_eval.DEFAULT_GOLD,
+    polnear_file: Annotated[Path, typer.Option(
+        "--polnear", dir_okay=False, help="PolNeAR dev JSONL holding the gold's articles.")]
+        = targets_eval.DEFAULT_POLNEAR,
+    split: Annotated[str, typer.Option(
+        "--split", help="tune (default: what a change may be tuned on), lockbox (scored once, at the end "
+                        "of a change) or all.")] = "tune",
+    scope: Annotated[str | None, typer.Option(
+        "--scope", help="statements (saidwhat's default) or attributions (PolNeAR's scope, with the "
+                        "attribution tagger): which extractor finds the statements.")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Score statement targets (whom a statement calls on, accuses, criticizes ...), speakers and dates
+    against the PolNeAR target gold: target-set accuracy and target-item P/R/F1 over the attributions
+    that a statement matches (token F1 >= 0.5, one to one)."""
+    if split not in targets_eval.SPLITS:
+        raise typer.BadParameter("--split must be 'tune', 'lockbox' or 'all'")
+    if scope not in (None, "attributions", "statements"):
+        raise typer.BadParameter("--scope must be 'attributions' or 'statements'")
+    for path in (gold, polnear_file):
+        if not path.is_file():
+            raise fail(f"eval targets: no such file: {path}")
+    try:
+        settings = Settings() if scope is None else Settings().with_(scope=scope)
+        result = targets_eval.evaluate_targets(gold, polnear_file, settings, split=split)
+    except Exception as exc:
+        raise fail(f"eval targets failed: {type(exc).__name__}: {exc}")
+    if json_:
+        write_json(result)
+    else:
+        sys.stdout.write(targets_eval.format_targets(result) + "\n")

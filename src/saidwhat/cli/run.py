@@ -17,6 +17,22 @@ from saidwhat.config import Settings
 PathsArg = Annotated[list[str], typer.Argument(help="Files, folders or globs (txt, html, jsonl).")]
 TextFieldOpt = Annotated[str | None, typer.Option(help="JSONL field: article text.")]
 DateFieldOpt = Annotated[str | None, typer.Option(help="JSONL field: date.")]
+DocTimeoutOpt = Annotated[float | None, typer.Option(
+    min=0, help="Seconds one document may take in the extraction before it is stopped and recorded "
+                "as timeout; 0: no limit (default: $SAIDWHAT_DOC_TIMEOUT or 60).", show_default=False)]
+ExtractorOpt = Annotated[str | None, typer.Option(
+    "--extractor", help="What finds the statements: fast (the attribution tagger on MiniLM and the "
+                        "statement filter), accurate (the same on MPNet, about 3x the cost) or rules "
+                        "(no encoder, quickest); default: $SAIDWHAT_EXTRACTOR or fast.",
+    show_default=False)]
+
+
+def check_extractor(extractor: str | None) -> str | None:
+    from saidwhat.config import EXTRACTORS
+    if extractor is not None and extractor.lower() not in EXTRACTORS:
+        raise typer.BadParameter(f"must be one of {', '.join(EXTRACTORS)}, not {extractor!r}",
+                                 param_hint="--extractor")
+    return extractor and extractor.lower()
 
 
 def run_ingest(paths: list[str], store: saidwhat.Store, settings: Settings,
@@ -54,6 +70,8 @@ def ingest(
              "e.g. tcp://host:8786).")] = None,
     chunk_size: Annotated[int | None, typer.Option(
         min=1, help="Documents per Dask task (with --workers/--scheduler; default 8).")] = None,
+    doc_timeout: DocTimeoutOpt = None,
+    extractor: ExtractorOpt = None,
 ) -> None:
     """Read articles, extract statements and store them (re-runs are safe; a killed run resumes
     where its last committed batch ended)."""
@@ -63,7 +81,8 @@ def ingest(
     path = resolve_db(ctx, db)
     settings = settings_for(path, batch_size=batch_size, text_field=text_field,
                             date_field=date_field, url_field=url_field, title_field=title_field,
-                            outlet_field=outlet_field)
+                            outlet_field=outlet_field, doc_timeout=doc_timeout,
+                            extractor=check_extractor(extractor))
     store = open_store(ctx, path)
     try:
         report = run_ingest(paths, store, settings, workers=workers, scheduler=scheduler,
@@ -85,9 +104,12 @@ def extract(
     format: Annotated[LineFormat, typer.Option("--format", "-f", help="Output format.")] = LineFormat.jsonl,
     text_field: TextFieldOpt = None,
     date_field: DateFieldOpt = None,
+    doc_timeout: DocTimeoutOpt = None,
+    extractor: ExtractorOpt = None,
 ) -> None:
     """Extract statements without a database: JSONL records on stdout, errors on stderr."""
-    settings = settings_for(text_field=text_field, date_field=date_field)
+    settings = settings_for(text_field=text_field, date_field=date_field, doc_timeout=doc_timeout,
+                            extractor=check_extractor(extractor))
     err = console(stderr=True)
     rows: list[dict] = []
     read = 0

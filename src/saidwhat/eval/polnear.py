@@ -373,7 +373,7 @@ def evaluate_polnear(path: str | Path, settings: Any = None, max_docs: int | Non
     if heldout and component.tagger is not None and any(e.held_out == 0 for e in component.tagger.encs):
         res["warning"] = ("the attribution tagger's weights were trained on all of PolNeAR train, these "
                           "articles included: the figures are not held-out ones (score a run of train_tagger "
-                          "--heldout 0.1 through SAIDWHAT_TAGGER_WEIGHTS, or --no-tagger)")
+                          "--heldout 0.1 through SAIDWHAT_TAGGER_WEIGHTS, or --extractor rules)")
     return res
 
 

@@ -283,7 +283,7 @@ def evaluate(gold_path: str | Path, docs_dir: str | Path | None = None,
         else:
             errors.append({"source": str(path), "reason": "not_found",
                            "message": f"gold document {name} not in {base}"})
-    from saidwhat.pipeline import extract_paths  # defers the stages: the CLI and `serve` start without them
+    from saidwhat.runners import extract_paths  # defers the stages: the CLI and `serve` start without them
 
     pred = _records(extract_paths(paths, settings), errors) if paths else []
     res = score(gold, pred)

@@ -10,6 +10,8 @@
 """
 from __future__ import annotations
 
+import os
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -26,8 +28,9 @@ from saidwhat.nlp.densecue import load_dense
 from saidwhat.nlp.direct import direct_candidates, headline_candidates
 from saidwhat.nlp.quotes import find_quotes
 from saidwhat.nlp.spans import load_span_model, span_candidates
-from saidwhat.nlp.tagged import tagged_candidates, with_rule_speakers
-from saidwhat.tagger.model import load_tagger
+from saidwhat.nlp.statement_filter import cue_words, load_filter
+from saidwhat.nlp.tagged import reading_regions, tagged_candidates, with_rule_speakers
+from saidwhat.tagger.model import tagger_for
 
 for _name in ("sw_quotes", "sw_candidates", "sw_mentions"):
     if not Doc.has_extension(_name):
@@ -122,29 +125,40 @@ def make_gazetteer(nlp: Language, name: str):
 
 
 class AttributionFinder:
-    """scope "statements": speech (said, urged, according to …), what saidwhat stores by default;
-    scope "attributions": also beliefs, intentions and perceptions (wants, showed, believes …) found
-    by the learned cue detector, as PolNeAR annotates them. In that scope the learned content-span
-    chooser (spans.py) picks each cue's content, or rejects the cue; ``spans=False`` (or its weights
-    missing) keeps the rules' frames instead. Above both, in that scope, the attribution tagger
-    (saidwhat.tagger, a fine-tuned MPNet or MiniLM encoder) gives every source, cue and content when it
-    is installed and ``tagger`` is on; the parse then only serves speaker resolution. It leaves out
-    the attributions whose content it gives less than ``min_confidence`` of being exactly right."""
+    """What finds the attributions (``extractor``) and which ones are kept (``scope``).
+
+    ``extractor`` "accurate" / "fast": the attribution tagger (saidwhat.tagger: a fine-tuned MPNet or
+    MiniLM encoder) gives every source, cue and content; the parse then serves speaker resolution
+    (and the rules give a speaker the tagger left out). "rules": the hand-written cues and frames.
+    A tagger whose files are missing falls back to the next (accurate -> fast -> rules).
+
+    ``scope`` "statements" (saidwhat's default): speech only. With a tagger, the statement filter
+    (statement_filter.py) drops its beliefs, intentions and perceptions, and the rules' statements
+    where the tagger found nothing are added. With the rules: the speech cues of the lexicon.
+    ``scope`` "attributions": also beliefs, intentions and perceptions, as PolNeAR annotates them:
+    every attribution of the tagger; with the rules, the learned cue detector and the learned
+    content-span chooser (spans.py; ``spans=False`` or its weights missing: the rules' frames).
+    In both, the tagger's attributions whose content it gives less than ``min_confidence`` of being
+    exactly right are left out."""
 
     def __init__(self, nlp: Language, name: str, scope: str = "statements", spans: bool = True,
-                 tagger: bool = True, tagger_base: str = "", min_confidence: float = 0.0):
+                 extractor: str = "accurate", min_confidence: float = 0.0):
         if scope not in ("statements", "attributions"):
             raise ValueError(f"saidwhat_attribution: scope must be 'statements' or 'attributions', not {scope!r}")
+        if extractor not in ("accurate", "fast", "rules"):
+            raise ValueError(f"saidwhat_attribution: extractor must be 'accurate', 'fast' or 'rules', not {extractor!r}")
         self.name = name
         self.scope = scope
         self.cue_model = None
         self.span_model = None
         self.span_cues = None
-        self.tagger = None
+        self.tagger = tagger_for(extractor)
+        self.filter = load_filter() if self.tagger is not None and scope == "statements" else None
+        # the tagger reads only the sentences that can hold an attribution (tagged.reading_regions);
+        # SAIDWHAT_TAGGER_READ_ALL=1 has it read every sentence (for measuring what that costs)
+        self.words = None if os.environ.get("SAIDWHAT_TAGGER_READ_ALL", "") in ("1", "true", "yes") else cue_words()
         self.min_confidence = min_confidence
         if scope == "attributions":
-            if tagger:
-                self.tagger = load_tagger(tagger_base)
             self.cue_model = load_model()
             if spans:
                 self.span_model = load_span_model()
@@ -156,41 +170,92 @@ class AttributionFinder:
         """What finds the attributions: the tagger, the rules with the learned chooser, or the rules."""
         if self.tagger is not None:
             n = len(self.tagger.encs)
-            return f"attribution tagger ({self.tagger.enc.base.name}{f', ensemble of {n}' if n > 1 else ''})"
+            name = f"attribution tagger ({self.tagger.enc.base.name}{f', ensemble of {n}' if n > 1 else ''})"
+            return name + (" + statement filter" if self.filter is not None else "")
         if self.span_model is not None:
             return "rules + learned cue detector and span chooser"
         return "rules + learned cue detector" if self.cue_model is not None else "rules"
 
-    def __call__(self, doc: Doc) -> Doc:
-        if doc._.sw_quotes is None:
-            doc._.sw_quotes = find_quotes(doc.text)
-        att = Attributor(doc, cue_model=self.cue_model)
-        if self.tagger is not None:
-            cands = tagged_candidates(att, self.tagger, self.min_confidence)
-            if self.span_model is not None and any(c.speaker_text is None for c in cands):
-                # the rules' speakers, only for the attributions the tagger gave none
-                cands = with_rule_speakers(cands, span_candidates(att, self.span_model, self.span_cues or self.cue_model),
-                                           att.text)
-            doc._.sw_candidates = _dedupe(sorted(cands, key=lambda c: (c.start, c.end)))
-            doc._.sw_mentions = mentions(doc, att)
-            return doc
+    def _regions(self, doc: Doc) -> list[tuple[int, int]] | None:
+        return None if self.words is None else reading_regions(doc, doc._.sw_quotes, self.words)
+
+    def _rules(self, att: Attributor) -> list:
+        """The rules' candidates of this scope."""
         if self.span_model is not None:
             indirect = span_candidates(att, self.span_model, self.span_cues or self.cue_model)
         else:
             indirect = att.from_cues()
         indirect += [h for h in headline_candidates(att) if not any(h.start < c.end and c.start < h.end for c in indirect)]
-        direct = direct_candidates(att, indirect)
-        cands = sorted(indirect + direct, key=lambda c: (c.start, c.end))
-        doc._.sw_candidates = _dedupe(cands)
+        return indirect + direct_candidates(att, indirect)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if doc._.sw_quotes is None:
+            doc._.sw_quotes = find_quotes(doc.text)
+        att = Attributor(doc, cue_model=self.cue_model)
+        if self.tagger is None:
+            doc._.sw_candidates = _dedupe(sorted(self._rules(att), key=lambda c: (c.start, c.end)))
+        elif self.scope == "attributions":
+            cands = tagged_candidates(att, self.tagger, self.min_confidence, self._regions(doc))
+            if self.span_model is not None and any(c.speaker_text is None for c in cands):
+                # the rules' speakers, only for the attributions the tagger gave none
+                cands = with_rule_speakers(cands, span_candidates(att, self.span_model, self.span_cues or self.cue_model),
+                                           att.text)
+            doc._.sw_candidates = _dedupe(sorted(cands, key=lambda c: (c.start, c.end)))
+        else:
+            doc._.sw_candidates = _dedupe(sorted(self._statements(doc, att), key=lambda c: (c.start, c.end)))
         doc._.sw_mentions = mentions(doc, att)
         return doc
 
+    def _statements(self, doc: Doc, att: Attributor) -> list:
+        """The tagger's attributions the statement filter keeps, the rules' speakers where the tagger
+        gave none, and the rules' statements where the tagger found no attribution at all."""
+        tagged = tagged_candidates(att, self.tagger, self.min_confidence, self._regions(doc))
+        rules = self._rules(att)
+        kept = [_statement_span(_reported(c, att), att.text) for c in tagged
+                if self.filter is None or self.filter.decide(doc, c).keep]
+        if any(c.speaker_text is None for c in kept):
+            kept = with_rule_speakers(kept, rules, att.text)
+        seen = [(c.start, c.end) for c in tagged]
+        return kept + [r for r in rules if not any(a < r.end and r.start < b for a, b in seen)]
 
-@Language.factory("saidwhat_attribution", default_config={"scope": "statements", "spans": True, "tagger": True,
-                                                          "tagger_base": "", "min_confidence": 0.0})
-def make_attribution(nlp: Language, name: str, scope: str, spans: bool, tagger: bool, tagger_base: str,
-                     min_confidence: float):
-    return AttributionFinder(nlp, name, scope, spans, tagger, tagger_base, min_confidence)
+
+OPEN_QUOTES, CLOSE_QUOTES = "\"“„«‘'", "\"”»’'"
+LEADING_THAT = re.compile(r"that\s+", re.I)
+WORD = re.compile(r"\w")
+
+
+def _reported(c, att: Attributor):
+    """A quotation right after a cue that takes its addressee and what is asked as one object
+    ("called on “Baku and Yerevan to …”", the lexicon's obj_to frame) is reported speech: mixed, as
+    the rules make it, not a direct quote."""
+    if c.kind == "direct" and c.cue_end is not None and c.cue_end <= c.start \
+            and not WORD.search(att.text, c.cue_end, c.start) and "obj_to" in att.lex.cues.get(c.cue or "", []):
+        c.kind = "mixed"
+    return c
+
+
+def _statement_span(c, text: str):
+    """A tagged content span in the statements convention (../shared/gold/README.md): a direct
+    quote without its enclosing quotation marks, an indirect one without a leading "that"."""
+    a, b = c.start, c.end
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    if c.kind == "direct" and b - a > 2 and text[a] in OPEN_QUOTES and text[b - 1] in CLOSE_QUOTES:
+        a, b = a + 1, b - 1
+    elif c.kind == "indirect":
+        m = LEADING_THAT.match(text, a, b)
+        if m and m.end() < b:
+            a = m.end()
+    c.start, c.end = a, b
+    return c
+
+
+@Language.factory("saidwhat_attribution", default_config={"scope": "statements", "spans": True, "extractor": "accurate",
+                                                          "min_confidence": 0.0})
+def make_attribution(nlp: Language, name: str, scope: str, spans: bool, extractor: str, min_confidence: float):
+    return AttributionFinder(nlp, name, scope, spans, extractor, min_confidence)
 
 
 def _dedupe(cands):

