@@ -742,10 +742,15 @@ class _Writer:
     def _write(self, results: list[DocResult], errors: list[IngestError]) -> None:
         report = self.report
         if results:
-            self.store.add_results(results)  # one transaction
-            report.stored += len(results)
-            report.statements += sum(len(r.statements) for r in results)
-            count_languages(results, report)
+            counts = self.store.add_results(results)  # one transaction
+            new = set(counts.get("new_ids", [r.document.id for r in results]))
+            added = [r for r in results if r.document.id in new]
+            report.stored += len(added)
+            report.statements += sum(len(r.statements) for r in added)
+            count_languages(added, report)
+            # stored by another ingest into the same database since this one looked: its duplicates
+            if len(added) < len(results):
+                self.skipped["duplicate"] = self.skipped.get("duplicate", 0) + len(results) - len(added)
             self.pending.difference_update(r.document.id for r in results)
         if errors:
             record_errors(self.store, errors, report, self.skipped)

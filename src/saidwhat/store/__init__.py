@@ -121,7 +121,7 @@ class Store:
         return conn
 
     # -- writes -----------------------------------------------------------------------------------
-    def add_results(self, results: Iterable[Any]) -> dict[str, int]:
+    def add_results(self, results: Iterable[Any]) -> dict[str, Any]:
         """Write documents and their statements in ONE transaction. Re-adding a document replaces
         its statements. Results carrying an ``error`` are recorded as errors, not stored. Then, in
         the same transaction, the new documents are checked for near duplicates and the pending
@@ -129,7 +129,7 @@ class Store:
         without ``linking``)."""
         results = list(results)
         if not results:
-            return {"documents": 0, "statements": 0, "errors": 0}
+            return {"documents": 0, "statements": 0, "errors": 0, "new_ids": []}
         linking = self.linking
         with self._write() as conn, conn.begin():
             counts = write_results(conn, results, linking)

@@ -69,7 +69,7 @@ def statement_row(st: Any, doc_id: str | None = None) -> dict[str, Any]:
 
 
 def write_results(conn: sa.Connection, results: list[Any],
-                  linking: Linking | None = None) -> dict[str, int]:
+                  linking: Linking | None = None) -> dict[str, Any]:
     """Write documents and their statements. Re-adding a document replaces its statements.
 
     A result that carries an ``error`` is recorded as an ingest error and its document is left
@@ -91,9 +91,12 @@ def write_results(conn: sa.Connection, results: list[Any],
             row = statement_row(st, doc["id"])
             row["doc_id"] = doc["id"]
             stmts[row["id"]] = row  # the last of two same-id statements wins
+    before: set[str] = set()
     if docs:
-        upsert(conn, documents, list(docs.values()), ["id"], keep=["ingested_at", "near_dup_of"])
         ids = list(docs)
+        for i in range(0, len(ids), 500):  # in this transaction: what another ingest stored first
+            before |= {r[0] for r in conn.execute(sa.select(documents.c.id).where(documents.c.id.in_(ids[i:i + 500])))}
+        upsert(conn, documents, list(docs.values()), ["id"], keep=["ingested_at", "near_dup_of"])
         unlink_documents(conn, ids)  # a re-added document's old clusters are linked again
         for i in range(0, len(ids), 500):
             conn.execute(statements.delete().where(statements.c.doc_id.in_(ids[i:i + 500])))
@@ -104,7 +107,10 @@ def write_results(conn: sa.Connection, results: list[Any],
             write_link_blocks(conn, rows, {i: d.get("published") for i, d in docs.items()}, linking)
     if errors:
         write_errors(conn, errors, ts)
-    return {"documents": len(docs), "statements": len(stmts), "errors": len(errors)}
+    return {"documents": len(docs), "statements": len(stmts), "errors": len(errors),
+            # the documents this write added (not stored before it: by an earlier run, or by another
+            # ingest into the same database while this one ran)
+            "new_ids": [i for i in docs if i not in before]}
 
 
 def write_errors(conn: sa.Connection, errors: list[Any], ts: str | None = None) -> int:
