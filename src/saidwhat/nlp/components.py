@@ -236,7 +236,7 @@ def _reported(c, att: Attributor):
 
 def _statement_span(c, text: str):
     """A tagged content span in the statements convention (../shared/gold/README.md): a direct
-    quote without its enclosing quotation marks, an indirect one without a leading "that"."""
+    quote without its enclosing quotation marks, an indirect or mixed one without a leading "that"."""
     a, b = c.start, c.end
     while a < b and text[a].isspace():
         a += 1
@@ -244,7 +244,7 @@ def _statement_span(c, text: str):
         b -= 1
     if c.kind == "direct" and b - a > 2 and text[a] in OPEN_QUOTES and text[b - 1] in CLOSE_QUOTES:
         a, b = a + 1, b - 1
-    elif c.kind == "indirect":
+    elif c.kind in ("indirect", "mixed"):
         m = LEADING_THAT.match(text, a, b)
         if m and m.end() < b:
             a = m.end()
