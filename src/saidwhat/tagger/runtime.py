@@ -20,6 +20,7 @@ in numpy.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tempfile
 import warnings
@@ -175,8 +176,14 @@ def model_path(enc, source: str, quantize: bool = True) -> Path:
             done = Path(tmp) / "int8.onnx"
             keep = [p.value for p in model.metadata_props if p.key == "down_projections"]
             exclude = keep[0].split(",") if keep and KEEP_DOWN_FLOAT and keep[0] else []
-            quantize_dynamic(str(plain), str(done), weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"],
-                             per_channel=True, nodes_to_exclude=exclude)
+            root = logging.getLogger()
+            level = root.level
+            root.setLevel(logging.ERROR)  # its advice to "pre-process" the graph first, on the root logger
+            try:
+                quantize_dynamic(str(plain), str(done), weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"],
+                                 per_channel=True, nodes_to_exclude=exclude)
+            finally:
+                root.setLevel(level)
         os.replace(done, path)
     return path
 
