@@ -90,10 +90,13 @@ def foreign_statements_of(document: Document) -> list[Statement]:
     return extract(document)
 
 
+# "call" asking: "called on / upon / for", within the cue (the tagger's "instead called on") or after it
+CALL_ON = re.compile(r"\bcall\w*\s+(on|upon|for)\b", re.I)
+
+
 def _coding_cue(s: Statement, text: str) -> str | None:
     """The cue as the event coder should read it: "call on/for" asks, "calling X 'Y'" describes."""
-    if s.cue == "call" and s.cue_end is not None and not re.match(r"\s*(on|upon|for)\b", text[s.cue_end:s.cue_end + 8], re.I) \
-            and not re.search(r"\b(on|upon|for)\s*$", s.cue_text or "", re.I):  # the tagger's cue: "called on"
+    if s.cue == "call" and s.cue_start is not None and not CALL_ON.search(text, s.cue_start, max(s.cue_end or 0, s.cue_start) + 12):
         return "describe"
     return s.cue
 

@@ -55,6 +55,12 @@ EVAL_HELP = (
 )
 
 
+# the part of a real-news gold to score (gold/polnear_targets, gold/polnear_links)
+SplitOpt = Annotated[str, typer.Option(
+    "--split", help="tune (default: what a change may be tuned on), lockbox (scored once, at the end "
+                    "of a change) or all.")]
+
+
 @eval_app.callback(help=EVAL_HELP, short_help="Score extraction against gold annotations "
                    "(statements gold, or PolNeAR).")
 def _eval_group() -> None:
@@ -169,9 +175,7 @@ def links_polnear(
     polnear_dir: Annotated[Path, typer.Option(
         "--polnear", help="PolNeAR JSONL file, or a folder of them (train.jsonl, dev.jsonl), holding the "
                           "gold's articles.")] = Path("../shared/polnear"),
-    split: Annotated[str, typer.Option(
-        "--split", help="tune (default: what a change may be tuned on), lockbox (scored once, at the end "
-                        "of a change) or all.")] = "tune",
+    split: SplitOpt = "tune",
     db: Annotated[str | None, typer.Option(
         "--db", help="Keep the ingested store here (a path that does not exist yet), or score this "
                      "existing store's clusters without ingesting.")] = None,
@@ -211,9 +215,7 @@ def targets(
     polnear_file: Annotated[Path, typer.Option(
         "--polnear", dir_okay=False, help="PolNeAR dev JSONL holding the gold's articles.")]
         = targets_eval.DEFAULT_POLNEAR,
-    split: Annotated[str, typer.Option(
-        "--split", help="tune (default: what a change may be tuned on), lockbox (scored once, at the end "
-                        "of a change) or all.")] = "tune",
+    split: SplitOpt = "tune",
     scope: Annotated[str | None, typer.Option(
         "--scope", help="statements (saidwhat's default) or attributions (PolNeAR's scope, with the "
                         "attribution tagger): which extractor finds the statements.")] = None,

@@ -29,11 +29,11 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections import Counter
 from itertools import combinations
 from pathlib import Path
 
 import saidwhat
+from saidwhat.eval.statements import token_f1 as statements_token_f1
 from saidwhat.link.text import tokens
 
 MIN_F1 = 0.5
@@ -107,12 +107,8 @@ def unit_text(doc: dict, u: dict) -> str:
 
 
 def token_f1(a: str, b: str) -> float:
-    ta, tb = Counter(tokens(a)), Counter(tokens(b))
-    common = sum((ta & tb).values())
-    if not common:
-        return 0.0
-    p, r = common / sum(tb.values()), common / sum(ta.values())
-    return 2 * p * r / (p + r)
+    """Token F1 of two texts (the statements scorer's, over the linker's tokens)."""
+    return statements_token_f1(tokens(a), tokens(b))
 
 
 def match_units(units: list[dict], texts: dict[tuple, str], statements_by_doc: dict[str, list[dict]],

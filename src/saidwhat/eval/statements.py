@@ -102,10 +102,14 @@ def _f1(p: float, r: float) -> float:
 # --------------------------------------------------------------------------- matching
 
 def _pair_up(gold: list[dict], pred: list[dict]) -> dict[int, int]:
-    """One-to-one greedy matching, best token F1 first, ties broken by the higher gold then the
-    higher prediction index (the shared scorer's order). Returns gold index -> prediction index."""
-    gtoks = [tokens(g["quote"]) for g in gold]
-    ptoks = [tokens(p.get("quote", "")) for p in pred]
+    """``pair_tokens`` of the gold quotes and the predicted ones."""
+    return pair_tokens([tokens(g["quote"]) for g in gold], [tokens(p.get("quote", "")) for p in pred])
+
+
+def pair_tokens(gtoks: list[list[str]], ptoks: list[list[str]]) -> dict[int, int]:
+    """One-to-one greedy matching of token lists, best token F1 (at least MATCH_MIN) first, ties
+    broken by the higher gold then the higher prediction index (the shared scorer's order). Returns
+    gold index -> prediction index."""
     candidates = []
     for gi, gt in enumerate(gtoks):
         for pi, pt in enumerate(ptoks):

@@ -34,7 +34,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from saidwhat.eval.statements import speaker_matches, token_f1, tokens
+from saidwhat.eval.statements import pair_tokens, speaker_matches, tokens
 
 __all__ = ["DEFAULT_GOLD", "DEFAULT_POLNEAR", "SPLITS", "read_gold", "norm_name", "predicted_items",
            "item_matches", "score_targets", "evaluate_targets", "format_targets"]
@@ -42,7 +42,6 @@ __all__ = ["DEFAULT_GOLD", "DEFAULT_POLNEAR", "SPLITS", "read_gold", "norm_name"
 DEFAULT_GOLD = Path("gold/polnear_targets/targets.jsonl")
 DEFAULT_POLNEAR = Path("../shared/polnear/dev.jsonl")
 SPLITS = ("tune", "lockbox", "all")
-MATCH_MIN = 0.5
 LIST_LIMIT = 40  # error lines kept in the result (ids and names only: never article text)
 
 
@@ -133,23 +132,6 @@ def _pair_items(pred: list[dict], gold: list[dict]) -> int:
 
 # --------------------------------------------------------------------------- scoring
 
-def _pair_up(gold_toks: list[list[str]], pred_toks: list[list[str]]) -> dict[int, int]:
-    cands = []
-    for gi, gt in enumerate(gold_toks):
-        for pi, pt in enumerate(pred_toks):
-            f = token_f1(gt, pt)
-            if f >= MATCH_MIN:
-                cands.append((f, gi, pi))
-    cands.sort(reverse=True)
-    g2p: dict[int, int] = {}
-    used: set[int] = set()
-    for _f, gi, pi in cands:
-        if gi not in g2p and pi not in used:
-            g2p[gi] = pi
-            used.add(pi)
-    return g2p
-
-
 def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float | int]:
     p = tp / n_pred if n_pred else 0.0
     r = tp / n_gold if n_gold else 0.0
@@ -184,7 +166,7 @@ def score_targets(gold_rows: Iterable[dict], texts: dict[str, str], preds: Itera
     for doc_id in sorted(gold_by_doc):
         gold, pred = gold_by_doc[doc_id], pred_by_doc.get(doc_id, [])
         text = texts[doc_id]
-        g2p = _pair_up([tokens(_content(text, g)) for g in gold], [tokens(p.get("quote")) for p in pred])
+        g2p = pair_tokens([tokens(_content(text, g)) for g in gold], [tokens(p.get("quote")) for p in pred])
         for gi, g in enumerate(gold):
             g_items = g.get("targets") or []
             c["gold"] += 1

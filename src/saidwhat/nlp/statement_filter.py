@@ -32,6 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
+from saidwhat.lexicon import lexicon
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 LEXICON = DATA / "statement_cues.tsv"
 MODEL = DATA / "statement_filter.npz"
@@ -125,7 +127,6 @@ def _has_verb(doc, a: int, b: int) -> bool:
 def _object_cue(lemma: str | None, frames: tuple[str, ...] = ("obj", "obj_to", "for")) -> bool:
     """Whether the reporting-cue lexicon lets ``lemma`` take what was said as its object (in one of
     ``frames``)."""
-    from saidwhat.lexicon import lexicon
     if (lemma or "") == "according to":
         return True
     return bool(set(lexicon().cues.get((lemma or "").lower(), [])) & set(frames))

@@ -51,9 +51,9 @@ def f1(a: set, b: set) -> float:
     return 2 * p * r / (p + r)
 
 
-def gold_heads(doc, attributions) -> dict[int, set[int]]:
-    """cue head token -> the word tokens of its gold content."""
-    out = {}
+def gold_cues(doc, attributions):
+    """(attribution, its cue as a Span of ``doc``, its content pieces) for each gold attribution with
+    a cue and a content that fall on tokens."""
     for a in attributions:
         cue, content = a.get("cue"), a.get("content")
         if not cue or not content:
@@ -61,9 +61,12 @@ def gold_heads(doc, attributions) -> dict[int, set[int]]:
         span = doc.char_span(cue["start"], cue["end"], alignment_mode="expand")
         if span is None or not len(span):
             continue
-        pieces = content.get("spans") or [(content["start"], content["end"])]
-        out[span.root.i] = word_tokens(doc, pieces)
-    return out
+        yield a, span, content.get("spans") or [(content["start"], content["end"])]
+
+
+def gold_heads(doc, attributions) -> dict[int, set[int]]:
+    """cue head token -> the word tokens of its gold content."""
+    return {span.root.i: word_tokens(doc, pieces) for _a, span, pieces in gold_cues(doc, attributions)}
 
 
 def examples(doc, attributions, cue_model, floor):

