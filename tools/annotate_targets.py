@@ -5,7 +5,24 @@ its attributions marked for a human to read, and build ``targets.jsonl`` from ha
     python tools/annotate_targets.py show DOC_ID            # the article, attributions marked inline
     python tools/annotate_targets.py build NOTES_DIR        # notes -> gold/polnear_targets/targets.jsonl
 
-The sample and the split are fixed by seeds (see gold/polnear_targets/README.md). The notes are the
+The same on PolNeAR train, for the training set gold/polnear_targets_train/ (never dev)::
+
+    python tools/annotate_targets.py sample-train           # = sample --train; both batches
+    python tools/annotate_targets.py sample-train --batch 2 # one batch only
+    python tools/annotate_targets.py --train show DOC_ID
+    python tools/annotate_targets.py build --train NOTES_DIR  # -> gold/polnear_targets_train/targets.jsonl
+
+``--polnear PATH`` reads another PolNeAR JSONL (default: dev, or train with ``--train``; ``--dev PATH`` is
+the old spelling of it; a file whose documents are all of split "train" selects the train sample by itself,
+so ``--polnear .../train.jsonl show|sample|build`` works without ``--train``); ``--out PATH`` (before or after ``build``) writes elsewhere, e.g. to check that a
+rebuild is identical.
+
+The sample and the split are fixed by seeds (see gold/polnear_targets/README.md). The train sample:
+train doc ids sorted, shuffled with ``random.Random(3302)``, documents with 15 to 60 attributions taken in
+that order until their attributions reach 450, all of each, is batch 1; batch 2 continues in the same order
+after batch 1's last document until its own attributions reach 450. Every row's split is ``train``, and its
+``batch`` (1 or 2) says which batch drew it; ``build --train`` reads the notes of both batches from one
+NOTES_DIR into one file. The notes are the
 annotator's working files (one per document, ``NOTES_DIR/DOC_ID.txt``); they hold canonical names and,
 to locate a target's mention, a short surface form that is searched in the article. They stay outside
 the repository: the gold keeps only ids, offsets and canonical names, never PolNeAR text.
@@ -36,10 +53,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "polnear" / "dev.jsonl"
+TRAIN = ROOT.parent / "shared" / "polnear" / "train.jsonl"
 GOLD = ROOT / "gold" / "polnear_targets" / "targets.jsonl"
+GOLD_TRAIN = ROOT / "gold" / "polnear_targets_train" / "targets.jsonl"
 SAMPLE_SEED = 33       # shuffles the sorted doc ids; documents are taken in that order ...
 MIN_ATTRIBUTIONS = 420  # ... until their attributions reach this many (all of each document)
 SPLIT_SEED = 3301      # shuffles the sampled doc ids; the first half (rounded down) is "tune"
+TRAIN_SEED = 3302       # train: shuffles the sorted doc ids; documents are taken in that order ...
+TRAIN_MIN_ATTRIBUTIONS = 450  # ... until their attributions reach this many (all of each document) ...
+TRAIN_DOC_SIZE = (15, 60)     # ... keeping only documents with this many attributions (bounds included)
+TRAIN_BATCHES = 2             # batch 2 continues the same order after batch 1, to its own 450
 KINDS = {"p": "person", "o": "org", "c": "country", "g": "group"}
 
 
@@ -62,6 +85,37 @@ def sample(docs: dict[str, dict]) -> list[tuple[str, str]]:
     random.Random(SPLIT_SEED).shuffle(order)
     tune = set(order[:len(order) // 2])
     return [(d, "tune" if d in tune else "lockbox") for d in picked]
+
+
+def sample_train_batches(docs: dict[str, dict], batches: int = TRAIN_BATCHES) -> list[tuple[str, str, int]]:
+    """(doc_id, "train", batch) of the first ``batches`` train batches, in sampling order.
+
+    One walk through the shuffled train ids: documents with ``TRAIN_DOC_SIZE`` attributions are taken into
+    batch 1 until its attributions reach ``TRAIN_MIN_ATTRIBUTIONS``; batch 2 continues with the next
+    documents of the same order (after the last one batch 1 took) until its own attributions reach
+    ``TRAIN_MIN_ATTRIBUTIONS``; and so on.
+    """
+    ids = sorted(docs)
+    random.Random(TRAIN_SEED).shuffle(ids)
+    lo, hi = TRAIN_DOC_SIZE
+    picked: list[tuple[str, str, int]] = []
+    batch, total = 1, 0
+    for doc_id in ids:
+        if total >= TRAIN_MIN_ATTRIBUTIONS:
+            if batch >= batches:
+                break
+            batch, total = batch + 1, 0
+        n = len(docs[doc_id]["attributions"])
+        if lo <= n <= hi:
+            picked.append((doc_id, "train", batch))
+            total += n
+    return picked
+
+
+def sample_train(docs: dict[str, dict], batch: int | None = None) -> list[tuple[str, str]]:
+    """(doc_id, "train") of the train sample, in sampling order: batch 1 and 2, or only ``batch``."""
+    return [(d, split) for d, split, b in sample_train_batches(docs, batch or TRAIN_BATCHES)
+            if batch is None or b == batch]
 
 
 def show(doc: dict) -> str:
@@ -172,10 +226,11 @@ def _parse_notes(path: Path, doc: dict) -> dict[str, dict]:
     return rows
 
 
-def build(notes_dir: Path, docs: dict[str, dict], out: Path = GOLD) -> None:
+def build(notes_dir: Path, docs: dict[str, dict], out: Path = GOLD, train: bool = False) -> None:
     lines = []
     n_done = 0
-    for doc_id, split in sample(docs):
+    picked = sample_train_batches(docs) if train else [(d, split, None) for d, split in sample(docs)]
+    for doc_id, split, batch in picked:
         path = notes_dir / f"{doc_id}.txt"
         if not path.exists():
             print(f"no notes yet: {doc_id}", file=sys.stderr)
@@ -188,6 +243,8 @@ def build(notes_dir: Path, docs: dict[str, dict], out: Path = GOLD) -> None:
         for a in doc["attributions"]:
             if a["id"] in rows:
                 rows[a["id"]]["split"] = split
+                if batch is not None:  # train rows say which batch drew them; dev rows are unchanged
+                    rows[a["id"]]["batch"] = batch
                 lines.append(rows[a["id"]])
                 n_done += 1
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -199,19 +256,38 @@ def build(notes_dir: Path, docs: dict[str, dict], out: Path = GOLD) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--dev", type=Path, default=DEV, help="PolNeAR dev JSONL")
+    ap.add_argument("--polnear", "--dev", dest="polnear", type=Path, default=None,
+                    help="PolNeAR JSONL (default: dev, or train with --train)")
+    ap.add_argument("--train", action="store_true", help="the train sample (gold/polnear_targets_train/)")
+    ap.add_argument("--out", type=Path, default=None, help="where build writes (default: the gold file)")
     sub = ap.add_subparsers(dest="cmd", required=True)
-    sub.add_parser("sample", help="list the sampled documents and their split")
+    p_sample = sub.add_parser("sample", help="list the sampled documents and their split")
+    p_sample.add_argument("--train", dest="sub_train", action="store_true", help="the train sample")
+    p_sample.add_argument("--batch", type=int, choices=range(1, TRAIN_BATCHES + 1), default=None,
+                          help="train: only this batch (default: all)")
+    p_strain = sub.add_parser("sample-train", help="list the train sample (= sample --train)")
+    p_strain.add_argument("--batch", type=int, choices=range(1, TRAIN_BATCHES + 1), default=None,
+                          help="only this batch (default: all)")
     p_show = sub.add_parser("show", help="print an article with its attributions marked")
     p_show.add_argument("doc_id")
     p_build = sub.add_parser("build", help="build targets.jsonl from notes")
     p_build.add_argument("notes_dir", type=Path)
-    p_build.add_argument("--out", type=Path, default=GOLD)
+    p_build.add_argument("--out", dest="sub_out", type=Path, default=None)
+    p_build.add_argument("--train", dest="sub_train", action="store_true", help="the train sample")
     args = ap.parse_args(argv)
-    docs = read_docs(args.dev)
-    if args.cmd == "sample":
+    train = args.train or args.cmd == "sample-train" or getattr(args, "sub_train", False)
+    polnear = args.polnear or (TRAIN if train else DEV)
+    docs = read_docs(polnear)
+    # a train file given with --polnear alone selects the train sample (the dev sample is of dev ids)
+    train = train or bool(docs) and all(d.get("split") == "train" for d in docs.values())
+    if args.cmd in ("sample", "sample-train"):
         total = 0
-        for doc_id, split in sample(docs):
+        if train:
+            picked = [(d, f"{split} {b}") for d, split, b in sample_train_batches(docs)
+                      if args.batch is None or b == args.batch]
+        else:
+            picked = sample(docs)
+        for doc_id, split in picked:
             n = len(docs[doc_id]["attributions"])
             total += n
             print(f"{split:8} {n:4} {doc_id}")
@@ -219,7 +295,8 @@ def main(argv: list[str] | None = None) -> None:
     elif args.cmd == "show":
         print(show(docs[args.doc_id]))
     else:
-        build(args.notes_dir, docs, args.out)
+        out = getattr(args, "sub_out", None) or args.out or (GOLD_TRAIN if train else GOLD)
+        build(args.notes_dir, docs, out, train=train)
 
 
 if __name__ == "__main__":

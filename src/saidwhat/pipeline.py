@@ -63,12 +63,15 @@ def prepare(document: Document) -> Document:
     return document
 
 
-def statements_of(doc, document: Document) -> list[Statement]:
+def statements_of(doc, document: Document, settings: Settings | None = None) -> list[Statement]:
     """Resolve a parsed spaCy Doc into Statements and code their events (the last place a spaCy
-    object is seen)."""
+    object is seen). The rules extractor's targets are chosen without phrase vectors (no transformer
+    on that path)."""
     from saidwhat.resolve.build import build_statements  # defers rapidfuzz
     quotes = [(q.open_at, (q.close_at if q.close_at is not None else q.end) + 1) for q in doc._.sw_quotes or []]
-    stmts = build_statements(doc._.sw_candidates or [], doc._.sw_mentions or [], document, quotes)
+    vectors = (settings or Settings()).extractor != "rules"
+    stmts = build_statements(doc._.sw_candidates or [], doc._.sw_mentions or [], document, quotes,
+                             target_vectors=vectors)
     code_events(doc, stmts, document)
     return stmts
 
@@ -164,7 +167,7 @@ def process(docs: Iterable[Document], settings: Settings | None = None, nlp=None
                     yield DocResult(document=d)
                 else:
                     doc = parsed[i] if parsed is not None else nlp(texts[i])
-                    yield DocResult(document=d, statements=statements_of(doc, d))
+                    yield DocResult(document=d, statements=statements_of(doc, d, settings))
             except Exception as exc:  # recorded, never silent
                 yield DocResult(document=d, error=IngestError(d.source, "extraction_error",
                                                               f"{type(exc).__name__}: {exc}", d.id))

@@ -7,8 +7,12 @@ Gated for each extractor: the default (fast: the MiniLM attribution tagger and t
 59 gold statements, 48 matched, 5 spurious), accurate (MPNet; 49 matched, 4 spurious) and the rules (50
 matched, 2 spurious): bars 3 points under the figures measured when they were set (FIGURES). date_acc's 0.826 is the working tree's of 2026-12-07, where resolve/dates.py no longer infers
 a publication date from the text (an inference built on one of these articles; with it: 1.00). The counts
-are small: over the 11 matched statements with gold targets one wrong target set is 9 points, so
-target_acc's bar allows none; over 50, kind and speaker allow one miss.
+are small: over the 8 matched statements with gold targets one wrong target set is 12.5 points, so
+target_acc's bar allows no further miss; over 50, kind and speaker allow one miss. target_acc is 0.875
+since the target model (resolve/targets.py, 2026-12-07) replaced the rules written on these articles: it
+is learned from annotated real news (PolNeAR), and on these articles it adds Yerevan to a call on Baku
+("… political differences with Yerevan"); on real held-out news it finds far more targets than the
+rules did (docs/accuracy.md). accurate's speaker_acc rose to 0.98 with the speaker fixes of that day.
 ``test_every_bar_binds`` spoils one field of the real predictions at a time and checks its bar trips."""
 from __future__ import annotations
 
@@ -23,11 +27,11 @@ MARGIN = 0.03
 # attribution tagger and the statement filter), the MPNet one, and the rules
 FIGURES = {
     "rules": {"quote_precision": 0.962, "quote_recall": 1.0, "attributed_f1": 0.98, "speaker_acc": 1.0,
-              "date_acc": 0.826, "kind_acc": 1.0, "target_acc": 1.0},
+              "date_acc": 0.826, "kind_acc": 1.0, "target_acc": 0.875},
     "fast": {"quote_precision": 0.906, "quote_recall": 0.96, "attributed_f1": 0.932, "speaker_acc": 1.0,
-             "date_acc": 0.822, "kind_acc": 1.0, "target_acc": 1.0},
-    "accurate": {"quote_precision": 0.925, "quote_recall": 0.98, "attributed_f1": 0.893, "speaker_acc": 0.939,
-                 "date_acc": 0.822, "kind_acc": 0.98, "target_acc": 1.0},
+             "date_acc": 0.822, "kind_acc": 1.0, "target_acc": 0.875},
+    "accurate": {"quote_precision": 0.925, "quote_recall": 0.98, "attributed_f1": 0.932, "speaker_acc": 0.98,
+                 "date_acc": 0.822, "kind_acc": 0.98, "target_acc": 0.875},
 }
 ALL_BARS = {ex: {k: round(v - MARGIN, 3) for k, v in figs.items()} for ex, figs in FIGURES.items()}
 BARS = ALL_BARS["fast"]  # the fields every extractor is gated on (the same for each)

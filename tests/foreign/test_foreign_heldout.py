@@ -98,21 +98,68 @@ HELD_OUT_2 = [
 ]
 
 
+# A third set, for issue 33's classes (titles in names, news agencies that carried the words, role nouns,
+# dates against the publication date, datelines), written by the author of those fixes after making them
+# but never run on them before being measured: once with the extractor as it was (git HEAD) and once with
+# the fixes (publication: Friday 15 March 2024). Gold entries carry the statement date as a fourth field.
+# Not tuned on since: the German perfect ("hat … gesagt") and "Según la agencia, …" with no one named
+# are the known misses.
+HELD_OUT_3 = [
+    ("ru", "ЕРЕВАН, 14 марта. /ТАСС/. Армения не намерена выходить из ОДКБ, заявил ТАСС вице-спикер "
+           "парламента Армении Рубен Рубинян. По словам политика, решение будет принято позже.",
+     [("Армения не намерена выходить", None, False, "2024-03-14"),
+      ("решение будет принято позже", None, False, "2024-03-14")]),
+    ("ru", "Как передает Интерфакс, премьер-министр Армении Никол Пашинян во вторник сказал, что граница "
+           "будет открыта. Вчера пресс-секретарь МИД России Мария Захарова заявила, что Москва это приветствует.",
+     [("граница будет открыта", "person:nikol-pashinyan", False, "2024-03-12"),
+      ("Москва это приветствует", "person:maria-zakharova", False, "2024-03-14")]),
+    ("es", "BAKÚ, 14 mar (EFE).- El presidente de Azerbaiyán, Ilham Alíyev, afirmó este jueves que la paz "
+           "está cerca. El mandatario añadió que Bakú no aceptará condiciones previas.",
+     [("la paz está cerca", "person:ilham-aliyev", False, "2024-03-14"),
+      ("Bakú no aceptará condiciones previas", "person:ilham-aliyev", False, "2024-03-14")]),
+    ("es", "La portavoz de la Cancillería rusa, María Zajárova, declaró ayer a la agencia RIA Novosti que "
+           "Moscú no ha recibido ninguna propuesta del 5 de marzo. Según la agencia, la diplomática no dio más "
+           "detalles.",
+     [("Moscú no ha recibido ninguna propuesta", "person:maria-zakharova", False, "2024-03-14")]),
+    ("de", "Moskau (dpa) - Kremlsprecher Dmitri Peskow hat am Mittwoch gesagt, Russland sei zu Gesprächen "
+           "bereit. Wie die Agentur Interfax meldete, betonte der Sprecher zudem, es gebe keine Frist.",
+     [("Russland sei zu Gesprächen bereit", "person:dmitry-peskov", False, "2024-03-13"),
+      ("es gebe keine Frist", "person:dmitry-peskov", False, "2024-03-13")]),
+    ("de", "Die Sprecherin des russischen Außenministeriums, Maria Sacharowa, sagte gestern, die Erklärung "
+           "vom 10. März sei ein Fehler gewesen. „Wir erwarten eine Entschuldigung“, sagte die Diplomatin.",
+     [("die Erklärung vom 10. März sei ein Fehler", "person:maria-zakharova", False, "2024-03-14"),
+      ("Wir erwarten eine Entschuldigung", "person:maria-zakharova", False, "2024-03-14")]),
+    ("fr", "Le chef de la diplomatie russe, Sergueï Lavrov, a affirmé mardi à l'agence TASS que Moscou "
+           "restait ouverte au dialogue. « Nous n'avons pas fermé la porte », a insisté le ministre.",
+     [("Moscou restait ouverte au dialogue", "person:sergey-lavrov", False, "2024-03-12"),
+      ("Nous n'avons pas fermé la porte", "person:sergey-lavrov", False, "2024-03-12")]),
+    ("fr", "Selon l'AFP, la porte-parole de la diplomatie russe, Maria Zakharova, a déclaré hier que la "
+           "déclaration du 1er mars n'engageait que Bakou.",
+     [("n'engageait que Bakou", "person:maria-zakharova", False, "2024-03-14")]),
+]
+
+
 def measure(items=None) -> dict[str, float]:
-    tp = pred = gold = spk_ok = neg_ok = 0
+    tp = pred = gold = spk_ok = neg_ok = dated = date_ok = 0
     for language, text, expected in (HELD_OUT if items is None else items):
         stmts = extract(doc(text, language))
         pred += len(stmts)
         gold += len(expected)
-        for frag, actor, negated in expected:
+        for frag, actor, negated, *day in expected:
             hit = next((s for s in stmts if frag in s.quote), None)
             if hit is None:
                 continue
             tp += 1
             spk_ok += (hit.actor_id == actor) if actor else (hit.actor_id or "").startswith("person:")
             neg_ok += hit.negated == negated
-    return {"precision": tp / pred, "recall": tp / gold, "speaker_accuracy": spk_ok / max(tp, 1),
-            "negation_accuracy": neg_ok / max(tp, 1), "gold": gold, "predicted": pred}
+            if day:
+                dated += 1
+                date_ok += hit.date == day[0]
+    out = {"precision": tp / pred, "recall": tp / gold, "speaker_accuracy": spk_ok / max(tp, 1),
+           "negation_accuracy": neg_ok / max(tp, 1), "gold": gold, "predicted": pred}
+    if dated:
+        out["date_accuracy"] = date_ok / dated
+    return out
 
 
 def test_held_out_accuracy_gate():
@@ -123,8 +170,12 @@ def test_held_out_accuracy_gate():
     m2 = measure(HELD_OUT_2)
     assert m2["precision"] >= 0.85 and m2["recall"] >= 0.8 and m2["speaker_accuracy"] >= 0.7, m2
     assert m["negation_accuracy"] == m2["negation_accuracy"] == 1.0
+    m3 = measure(HELD_OUT_3)   # measured 0.93 / 0.93 / speaker 1.0 / date 0.92 (before the fixes: 0.92 / 0.86 / 0.67 / 0.83)
+    assert m3["precision"] >= 0.9 and m3["recall"] >= 0.9 and m3["speaker_accuracy"] >= 0.95, m3
+    assert m3["date_accuracy"] >= 0.9 and m3["negation_accuracy"] == 1.0, m3
 
 
 if __name__ == "__main__":
     print("set 1", measure(), file=sys.stdout)
     print("set 2", measure(HELD_OUT_2), file=sys.stdout)
+    print("set 3", measure(HELD_OUT_3), file=sys.stdout)

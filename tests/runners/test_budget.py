@@ -40,11 +40,11 @@ def stalling(monkeypatch, tmp_path):
     real = pipeline.statements_of
     pid_file = tmp_path / "stalled.pid"
 
-    def statements_of(doc, document):
+    def statements_of(doc, document, settings=None):
         if "STALL" in document.text:
             pid_file.write_text(str(os.getpid()))
             time.sleep(STALL_S)  # stands for C code that no exception interrupts
-        return real(doc, document)
+        return real(doc, document, settings)
 
     monkeypatch.setattr(pipeline, "statements_of", statements_of)
     return pid_file
@@ -121,7 +121,8 @@ def test_warm_up_runs_the_stages_once_here_before_a_fork(monkeypatch, files):
     calls = []
     real = pipeline.statements_of
     monkeypatch.setattr(pipeline, "statements_of",
-                        lambda doc, document: calls.append((os.getpid(), document.source)) or real(doc, document))
+                        lambda doc, document, settings=None: calls.append((os.getpid(), document.source))
+                        or real(doc, document, settings))
     monkeypatch.setattr(runners, "_WARM", set())
     from saidwhat.sources import iter_sources
 
@@ -135,7 +136,7 @@ def test_warm_up_runs_the_stages_once_here_before_a_fork(monkeypatch, files):
 
 def test_no_budget_runs_in_this_process(monkeypatch, stalling):
     seen = []
-    monkeypatch.setattr(pipeline, "statements_of", lambda doc, document: seen.append(os.getpid()) or [])
+    monkeypatch.setattr(pipeline, "statements_of", lambda doc, document, settings=None: seen.append(os.getpid()) or [])
     text = 'Antony Blinken said "yes".'
     doc = Document(id=content_id(text), source="x.txt", text=text)
     with runners.Budget(Settings(doc_timeout=0)) as budget:
@@ -149,10 +150,10 @@ def test_a_child_that_dies_costs_only_its_document(monkeypatch, files):
     document; the others of the batch are stored."""
     real = pipeline.statements_of
 
-    def statements_of(doc, document):
+    def statements_of(doc, document, settings=None):
         if "STALL" in document.text:
             os.kill(os.getpid(), signal.SIGKILL)
-        return real(doc, document)
+        return real(doc, document, settings)
 
     monkeypatch.setattr(pipeline, "statements_of", statements_of)
     out = list(runners.extract_paths(files, Settings(doc_timeout=BUDGET)))
@@ -227,10 +228,10 @@ def _install_stall_on_worker(stall_s: float) -> None:
     """Run on each Dask worker (``client.run``): the STALL document stalls there."""
     real = pipeline.statements_of
 
-    def statements_of(doc, document):
+    def statements_of(doc, document, settings=None):
         if "STALL" in document.text:
             time.sleep(stall_s)
-        return real(doc, document)
+        return real(doc, document, settings)
 
     pipeline.statements_of = statements_of
 

@@ -5,7 +5,9 @@ Files (all optional in a user folder, same columns as the shipped ones):
 
 - ``countries.tsv``: iso3, name, demonyms, capitals/metonyms, other names
 - ``organizations.tsv``: id, name, kind, country, sector, aliases
-- ``persons.tsv``: id, name, country, sector, aliases, roles (``title|start|end;...``)
+- ``persons.tsv``: id, name, country, sector, aliases, roles (``title|start|end[|sector];...``)
+- ``phoenix_persons.tsv`` (shipped only, same columns): officials derived from the Phoenix dictionaries
+  (``tools/import_phoenix.py``), read lazily by ``saidwhat.actors.phoenix``; curated rows win
 - ``aliases.tsv``: actor id, alias (written by ``saidwhat actors add-alias``)
 - ``merges.tsv``: merged id, kept id (written by ``saidwhat actors merge``)
 
@@ -56,8 +58,8 @@ def write_dir() -> Path:
 def parse_roles(cell: str) -> list[Role]:
     roles = []
     for part in _split(cell):
-        title, start, end = _pad(part.split("|"), 3)[:3]
-        roles.append(Role(title.strip(), start.strip() or None, end.strip() or None))
+        title, start, end, sector = _pad(part.split("|"), 4)[:4]
+        roles.append(Role(title.strip(), start.strip() or None, end.strip() or None, sector.strip() or None))
     return roles
 
 

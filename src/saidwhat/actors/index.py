@@ -20,6 +20,7 @@ from saidwhat.actors.dictionary import (
     write_dir,
 )
 from saidwhat.actors.model import Actor, Role, slug
+from saidwhat.actors.phoenix import PhoenixTable
 
 _DET = re.compile(r"^(?:(?:the|a|an|official|officials?\s+of|le|la|les|der|die|das|el|los|las)\s+|l'|l\u2019)", re.I)
 _POSS = re.compile(r"[\u2019']s?$")
@@ -89,17 +90,19 @@ class ActorIndex:
     """Look actors up by any surface form. ``ActorIndex.load()`` reads shipped + user files."""
 
     def __init__(self, actors: dict[str, Actor], merges: dict[str, str] | None = None,
-                 folder: Path | None = None):
+                 folder: Path | None = None, phoenix: bool = True):
         self.actors = actors
         self.merges = dict(merges or {})
         self.folder = folder
         self.offices = _offices()
+        # the Phoenix officials: read on first use, consulted after the curated and user actors
+        self.phoenix = PhoenixTable(_strip) if phoenix else None
         self._build()
 
     @classmethod
-    def load(cls, extra_dirs: list[Path] | None = None, *, user: bool = True) -> ActorIndex:
+    def load(cls, extra_dirs: list[Path] | None = None, *, user: bool = True, phoenix: bool = True) -> ActorIndex:
         actors, merges = load_actors(extra_dirs, user=user)
-        return cls(actors, merges)
+        return cls(actors, merges, phoenix=phoenix)
 
     # index ---------------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -145,7 +148,20 @@ class ActorIndex:
         self._office_re.sort(key=lambda po: len(po[0]), reverse=True)
 
     def get(self, actor_id: str) -> Actor | None:
-        return self.actors.get(canonical_id(actor_id, self.merges))
+        aid = canonical_id(actor_id, self.merges)
+        a = self.actors.get(aid)
+        if a is None and self.phoenix is not None and aid.startswith("person:"):
+            a = self.phoenix.get(aid)
+        return a
+
+    def _phoenix(self, s: str) -> Actor | None:
+        """A Phoenix official by full name (two words or more; ``s`` normalised)."""
+        if self.phoenix is None or " " not in s or _CYR.search(s):
+            return None
+        a = self.phoenix.find(s)
+        if a is not None and (a.id in self.actors or a.id in self.merges):
+            return self.get(a.id)      # a user row or merge for the same id wins
+        return a
 
     def __len__(self) -> int:
         return len(self.actors)
@@ -194,7 +210,8 @@ class ActorIndex:
         iso = self.adjectives.get(s)
         if iso is not None and iso in self.actors:
             return self.actors[iso], "adjective"
-        return None
+        p = self._phoenix(s)
+        return (p, "name") if p is not None else None
 
     def resolve(self, mention: str, context_country: str | None = None, date: str | None = None,
                 fuzzy: bool = True) -> Actor | None:
@@ -210,6 +227,9 @@ class ActorIndex:
             aid = self._ru.get(ru_key(s))
             if aid:
                 return self.get(aid)
+        p = self._phoenix(s)
+        if p is not None:
+            return p
         hit = self._role_of_org(s, date)
         if hit is not None:
             return hit

@@ -12,6 +12,7 @@ class Role:
     title: str
     start: str | None = None      # YYYY[-MM[-DD]]; None = open / not known
     end: str | None = None
+    sector: str | None = None     # the sector this role puts its holder in (Phoenix roles: GOV, ELITE ...)
 
     def holds_on(self, date: str | None) -> bool:
         """True when the role is held on ``date`` (no date: the role is current, i.e. has no end)."""
@@ -41,7 +42,7 @@ class Actor:
     affiliation: str | None = None   # org id for staff of an IGO ("org:EU")
     metonyms: list[str] = field(default_factory=list)   # capitals and seats ("Baku", "the Kremlin")
     adjectives: list[str] = field(default_factory=list)  # demonyms ("Azerbaijani")
-    origin: str = "shipped"      # shipped | user | auto
+    origin: str = "shipped"      # shipped | user | auto | phoenix
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

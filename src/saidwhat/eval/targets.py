@@ -14,8 +14,8 @@ null), ``speaker`` (canonical name or null, ``speaker_alt``), ``date`` (YYYY-MM-
   its ISO3, any other actor its canonical name) plus the ISO3 codes of ``targets`` that none of those
   actors accounts for (a person's or body's own country is not a second target).
 - A predicted item matches a gold item: country = same ISO3; person / org / group = the predicted
-  canonical name equals the gold name or one of its aliases (case-insensitive, a leading "the" and
-  punctuation ignored). Items are paired one to one within an attribution.
+  canonical name, or one of the dictionary actor's aliases, equals the gold name or one of its aliases
+  (case-insensitive, a leading "the" and punctuation ignored). Items are paired one to one within an attribution.
 - ``target_acc``: over matched attributions, the predicted set equals the gold set (empty = empty is
   right). Micro P/R/F1 of items over all matched attributions and over those whose gold has a target.
 - ``speaker_acc`` over matched attributions whose gold names a speaker (the statements scorer's
@@ -89,7 +89,8 @@ def predicted_items(record: dict, index: Any = None) -> list[dict]:
                 items.append({"kind": "country", "iso3": (actor.country or actor.id).upper(), "name": actor.name})
             else:
                 kind = {"organization": "org"}.get(actor.type, actor.type)
-                items.append({"kind": kind, "name": actor.name, "iso3": None})
+                items.append({"kind": kind, "name": actor.name, "iso3": None,
+                              "aliases": [a for a in actor.aliases if a]})
             continue
         prefix, _, rest = str(actor_id).partition(":")
         if not rest and re.fullmatch(r"[A-Za-z]{3}", prefix):
@@ -115,7 +116,7 @@ def item_matches(pred: dict, gold: dict) -> bool:
         code = (gold.get("iso3") or gold.get("name") or "").upper()
         return bool(code) and (pred.get("iso3") or "").upper() == code
     names = {norm_name(n) for n in (gold.get("name"), *gold.get("aliases", []))} - {""}
-    return norm_name(pred.get("name")) in names
+    return any(norm_name(n) in names for n in (pred.get("name"), *pred.get("aliases", [])))
 
 
 def _pair_items(pred: list[dict], gold: list[dict]) -> int:

@@ -11,6 +11,7 @@ Events (PLOVER) are coded for English only: ``event_reason`` says so. No spaCy h
 from __future__ import annotations
 
 from saidwhat.actors import ActorIndex, actor_index
+from saidwhat.foreign.agencies import agencies
 from saidwhat.foreign.build import build_statements
 from saidwhat.foreign.extract import Extractor
 from saidwhat.foreign.lexicon import lang, languages
@@ -34,7 +35,7 @@ def extract(document: Document, index: ActorIndex | None = None) -> list[Stateme
     if index is None:
         index = actor_index()
     L = lang(document.language)
-    ex = Extractor(_parse_text(document), L)
+    ex = Extractor(_parse_text(document), L, agencies(index))
     cands = ex.run()
     return build_statements(cands, document, L, index, ex.masked)
 

@@ -1,18 +1,19 @@
 """Foreign candidates -> ``Statement`` records: speaker actor, date (+ basis), targets, confidence.
 
-Dates follow the English rules (``saidwhat.resolve.dates``): an explicit date in the attribution
-("12 марта", "le 12 mars", "am 12. März", "el 12 de marzo") is ``explicit``, a weekday ("в четверг",
-"jeudi", "am Donnerstag", "el jueves") is the one on or before publication (``weekday``), "вчера",
-"hier", "gestern", "ayer" are ``relative``; otherwise the nearest dated statement of the same speaker
-(``context``), else the publication date (``publication``) or ``unknown``.
+Dates follow the English rules (``saidwhat.resolve.dates``), read by ``foreign.dates`` (dateparser): an
+explicit date in the attribution ("12 марта", "le 12 mars", "am 12. März", "el 12 de marzo") is
+``explicit``, a weekday ("в четверг", "jeudi", "am Donnerstag", "el jueves") is the one on or before
+publication (``weekday``), "вчера", "hier", "gestern", "ayer" are ``relative``; otherwise the nearest dated
+statement of the same speaker (``context``), else the dateline's day (``dateline``, "МОСКВА, 13 марта.
+/ТАСС/."), else the publication date (``publication``) or ``unknown``. A date in the content is never read.
 """
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 
 from saidwhat.actors import Actor, ActorIndex
 from saidwhat.code.lexicon import cue_event
+from saidwhat.foreign.dates import date_in, dateline_date
 from saidwhat.foreign.extract import FCandidate
 from saidwhat.foreign.lexicon import Lang
 from saidwhat.foreign.speaker import Speaker, SpeakerResolver, ru_verb_gender
@@ -36,47 +37,6 @@ def _code_by_cue(s: Statement, lang: str) -> None:
         return
     s.event_type, s.event_mode, s.cameo = ev
     s.event_confidence, s.event_reason = 0.6, f"cue {s.cue} only (language {lang})"
-
-
-def _mk(y: int, m: int, d: int) -> date | None:
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
-
-
-def date_in(segment: str, pub: date | None, L: Lang) -> tuple[date, str] | None:
-    """The first date expression in ``segment`` against the publication date: (date, basis)."""
-    found: list[tuple[int, date, str]] = []
-    for m in L.explicit_re.finditer(segment):
-        month = next((i + 1 for i, rx in enumerate(L.months) if rx.fullmatch(m.group(2))), None)
-        if month is None:
-            continue
-        d = None
-        if m.group(3):
-            d = _mk(int(m.group(3)), month, int(m.group(1)))
-        elif pub is not None:
-            d = _mk(pub.year, month, int(m.group(1)))
-            if d and d > pub + timedelta(days=1):
-                d = _mk(pub.year - 1, month, int(m.group(1)))
-        if d and (pub is None or d <= pub + timedelta(days=1)):
-            found.append((m.start(), d, "explicit"))
-    if pub is not None:
-        for wd, rx in enumerate(L.weekdays):
-            for m in rx.finditer(segment):
-                if any(s <= m.start() < s + 12 for s, _, b in found if b == "explicit"):
-                    continue
-                back = (pub.weekday() - wd) % 7
-                if back == 0 and L.last_re.search(segment[max(0, m.start() - 14):m.start()]):
-                    back = 7
-                found.append((m.start(), pub - timedelta(days=back), "weekday"))
-        for rx, days in L.relative:
-            for m in rx.finditer(segment):
-                found.append((m.start(), pub - timedelta(days=days), "relative"))
-    if not found:
-        return None
-    found.sort(key=lambda x: x[0])
-    return found[0][1], found[0][2]
 
 
 def _attribution_text(c: FCandidate, text: str, masked: str) -> str:
@@ -119,6 +79,8 @@ def _targets(c: FCandidate, text: str, speaker_country: str | None, L: Lang) -> 
 
 
 def _speaker_of(c: FCandidate, res: SpeakerResolver, text: str, L: Lang) -> Speaker:
+    if c.reporter and c.group is None:   # "…, сообщает ТАСС": carried by an agency, said by no one named
+        return Speaker(None, None, None, None)
     gender = c.gender or (ru_verb_gender(c.cue_text) if L.code == "ru" and c.cue_text else None)
     if c.cue_pronoun and c.cue_text:
         pm = re.search(r"(?<=-)(?:il|elle|ils|elles|on)\b", c.cue_text, re.I)
@@ -148,6 +110,7 @@ def build_statements(cands: list[FCandidate], document: Document, L: Lang, index
     out: list[Statement] = []
     for c in sorted(cands, key=lambda c: c.start):
         spk = _speaker_of(c, res, text, L)
+        res.at = c.start
         actor: Actor | None = spk.actor
         s = statement_for(document, text, c, actor, spk.mention, spk.start, spk.end)
         own = date_in(_attribution_text(c, text, masked), pub, L)
@@ -164,6 +127,11 @@ def build_statements(cands: list[FCandidate], document: Document, L: Lang, index
         res.remember(actor, spk.gender)
         out.append(s)
     fill_dates(out, document)  # as the English resolver does
+    line_day = dateline_date(masked, pub, L)   # read in the article's own language (fill_dates guesses it)
+    if line_day is not None:
+        for s in out:
+            if s.date_basis == "publication":
+                s.date, s.date_basis = line_day.isoformat(), "dateline"
     return out
 
 

@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from saidwhat.foreign.agencies import Agencies
+from saidwhat.foreign.dates import dateline_span
 from saidwhat.foreign.lexicon import Cue, Lang
-from saidwhat.foreign.mentions import STOP_PUNCT, TOKEN, Group, group_near, items_in
+from saidwhat.foreign.mentions import STOP_PUNCT, TOKEN, Group, Item, group_near, items_in
 from saidwhat.foreign.text import DASHES, Quote, find_quotes, mask, paragraphs, sentences
 from saidwhat.nlp.candidates import Candidate
 
@@ -28,6 +30,7 @@ class FCandidate(Candidate):
     cue_pronoun: bool = False
     gender: str | None = None
     pro_drop: bool = False          # no subject written: the current speaker
+    reporter: bool = False          # carried by a news agency ("сообщает ТАСС"): the agency is not the speaker
 
 
 _TRAIL = re.compile(rf"^\s*[,!?.\u2026]?\s*[{DASHES}\-]?\s*$")
@@ -35,10 +38,13 @@ _LEAD_COLON = re.compile(r"^\s*:\s*$")
 
 
 class Extractor:
-    def __init__(self, text: str, L: Lang):
-        self.text, self.L = text, L
+    def __init__(self, text: str, L: Lang, agencies: Agencies | None = None):
+        self.text, self.L, self.agencies = text, L, agencies
         self.quotes: list[Quote] = []
         paras = paragraphs(text)
+        line = dateline_span(text, L)
+        if line is not None:   # "МОСКВА, 13 марта. /ТАСС/.", "MOSCÚ, 13 mar (EFE).-": no sentence's part
+            paras = [(max(a, line), b) for a, b in paras if b > line]
         for a, b in paras:
             self.quotes += find_quotes(text, a, b, L)
         self.masked = mask(text, self.quotes)
@@ -61,10 +67,29 @@ class Extractor:
     def _quotes_in(self, a: int, b: int) -> list[int]:
         return [i for i, q in enumerate(self.quotes) if a <= q.open and q.close < b + 1 and q.start >= a - 1]
 
-    def _group_after(self, pos: int, limit: int) -> Group | None:
-        """The speaker phrase right after a cue: up to punctuation or a word that ends it."""
+    def _items(self, a: int, b: int, sent_start: int) -> list[Item]:
+        """``items_in`` with news agencies marked (kind ``agency``): "ТАСС", "dpa", "l'AFP", "агентство"."""
+        items = items_in(self.masked, a, b, self.L, sent_start)
+        if self.agencies is None:
+            return items
+        for s, e, _actor in self.agencies.spans(self.masked, a, b, self.L):
+            hit = [it for it in items if it.start < e and s < it.end]
+            for it in hit:
+                it.kind = "agency"
+            if not hit:
+                prev = re.search(r"([^\W\d_]+)\W*$", self.masked[max(sent_start, s - 20):s])
+                obj = bool(prev and prev.group(1).lower() in self.L.prepositions
+                           and not self.masked[s - 1:s].isalpha())
+                items.append(Item("agency", s, e, self.text[s:e], object=obj))
+        items.sort(key=lambda i: i.start)
+        return items
+
+    def _group_after(self, pos: int, limit: int, cited: bool = False) -> Group | None:
+        """The speaker phrase right after a cue: up to punctuation or a word that ends it (``cited``: after
+        "со ссылкой на", where the preposition does not make the name an object). An agency the words
+        were told to is passed over ("заявила ТАСС Захарова", "dijo a EFE la portavoz")."""
         m = self.masked
-        i = pos
+        i = self._past_agency(pos, limit)
         while True:  # skip dates and adverbs between the cue and the speaker ("заявила в четверг Захарова")
             sk = re.compile(r"\s*(?:(?:в|во|на|am|le|el|ce|this)\s+)?(?:" + self.L.date_word_re.pattern + r")\s*,?").match(m, i, limit)
             if not sk:
@@ -93,7 +118,7 @@ class Extractor:
         if end <= i and self.L.code == "ru" and re.search(r"ли(?:сь)?$", m[:pos]):
             inst = re.compile(r"\s*во?\s+").match(m, i, limit)     # "сообщили в МИД Ирана"
             if inst:
-                items = items_in(m, inst.end(), limit, self.L, inst.end())
+                items = self._items(inst.end(), limit, inst.end())
                 lead = [it for it in items if it.kind == "role" and it.start == inst.end()]
                 if lead:
                     near = [it for it in items if it.kind in ("country", "adj") and it.start - lead[0].end <= 1]
@@ -101,11 +126,32 @@ class Extractor:
         if end <= i:
             return None
         sent_start = self._sent_of(pos)[0]
-        items = [it for it in items_in(m, i, end, self.L, sent_start) if it.start >= i]
+        items = [it for it in self._items(i, end, sent_start) if it.start >= i]
+        if cited:
+            for it in items:
+                it.object = False
         return group_near(items, m, i, before=False)
 
+    def _past_agency(self, pos: int, limit: int) -> int:
+        """``pos``, or the end of an agency right there, with its preposition or article ("a EFE", "à
+        l'AFP", "der Nachrichtenagentur dpa", "агентству ТАСС"), when a speaker follows it."""
+        if self.agencies is None:
+            return pos
+        i = pos
+        for s, e, _ in self.agencies.spans(self.masked, pos, min(limit, pos + 60), self.L):
+            gap = self.masked[i:s].strip().lower()
+            words = gap.replace("\u2019", "'").replace("l'", "").split()
+            if all(w in self.L.prepositions or w in self.L.articles for w in words) and len(words) <= 2:
+                i = e
+            else:
+                break
+        if i > pos and (re.match(r"\s*[,.;:!?]|\s*$", self.masked[i:limit])
+                        or (self.L.citing_re is not None and self.L.citing_re.match(self.masked, i))):
+            return pos   # "…, сообщает ТАСС." / "сообщает ТАСС со ссылкой на …": the agency is the reporter
+        return i
+
     def _group_before(self, a: int, pos: int) -> Group | None:
-        items = items_in(self.masked, a, pos, self.L, a)
+        items = self._items(a, pos, a)
         grp = group_near(items, self.masked, pos, before=True)
         if grp is None and self.L.code == "ru":
             # "В Кремле отказались", "В МИД заявили": the institution a plural verb speaks for
@@ -138,12 +184,37 @@ class Extractor:
     def _add(self, c: FCandidate) -> bool:
         if c.end <= c.start:
             return False
+        if c.group is not None and c.group.reporter and not self._reported(c):
+            return False
         for o in self.cands:
             if o.start < c.end and c.start < o.end:
                 return False
         for qi in self._quotes_in(c.start, c.end):
             self.used_quotes.add(qi)
         self.cands.append(c)
+        return True
+
+    def _reported(self, c: FCandidate) -> bool:
+        """A candidate whose speaker phrase is a news agency. The agency speaks for itself with a cue
+        that names its own act ("ТАСС опроверг …"); otherwise it only carries the words: a content that
+        holds its own attribution ("Как сообщает РИА Новости, Лавров заявил, что …") is left to that
+        attribution (False); the speaker is the one the agency cites ("со ссылкой на источник в МИД",
+        "unter Berufung auf …"), else none."""
+        if c.cue in self.L.own_act_cues:
+            for it in c.group.items:
+                it.kind = "name"
+            return True
+        inner = self.masked[c.start:c.end]
+        if self.L.cue_re.search(inner) or self.L.according_re.search(inner):
+            return False
+        c.reporter, c.pro_drop, c.cue_pronoun = True, False, False
+        cited = self.L.citing_re.match(self.masked, c.group.end) if self.L.citing_re else None
+        grp = None
+        if cited:
+            grp = self._group_after(cited.end(), c.sent_end, cited=True)
+            if grp is not None and grp.reporter:
+                grp = None
+        c.group = grp
         return True
 
     def _kind(self, a: int, b: int) -> str:
@@ -232,8 +303,11 @@ class Extractor:
                 self._add(c)
                 return
             if L.comma_comp and "comp" in cue.frames:
-                cc = re.match(r"([^,.;:]{0,60}),\s+(?!(?:der|die|das|welche|den|dem)\s+[a-zäöüß]|(?:welche|wie|als|und|aber)\b)", right)
-                grp = self._group_before(self._clause_start(sa, cs), cs)
+                cc = re.match(r"((?:[^,.;:]|(?<=\d)\.){0,60}),\s+(?!(?:der|die|das|welche|den|dem)\s+[a-zäöüß]|(?:welche|wie|als|und|aber)\b)", right)
+                grp = None
+                if cc and re.search(r",\s*$", m[sa:cs]):   # verb second after a fronted clause: the subject follows
+                    grp = self._group_after(ce, ce + len(cc.group(1)))
+                grp = grp or self._group_before(self._clause_start(sa, cs), cs)
                 if cc and grp is not None:
                     a, b = self._content(ce + cc.end(), sb)
                     self._add(self._base(self._kind(a, b), a, b, cue.lemma, cs, ce, sa, sb, pi, "parse", "comp",

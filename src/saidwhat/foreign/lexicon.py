@@ -91,6 +91,16 @@ class Lang:
     role_head_re: re.Pattern | None = None  # role nouns that take an organisation after them
     role_link_re: re.Pattern | None = None  # what stands between the noun and the organisation
     addressee_re: re.Pattern | None = None  # the addressee opening an obj_to content (group 1)
+    # speaker and date resolution (data/foreign_resolution.json)
+    agency_noun_re: re.Pattern | None = None    # "агентство", "la agencia", "Nachrichtenagentur", "l'agence"
+    citing_re: re.Pattern | None = None         # "со ссылкой на", "citando a" (at a position)
+    own_act_cues: frozenset[str] = frozenset()  # cue lemmas with which an agency is itself the speaker
+    title_re: re.Pattern | None = None          # a whole word that is a title ("Sprecherin", "portavoz")
+    role_classes: list[tuple[re.Pattern, str]] = field(default_factory=list)
+    office_classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sector_classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    date_modifier_re: re.Pattern | None = None  # before an explicit date: it names something ("от", "del")
+    last_after_re: re.Pattern | None = None     # after a weekday: "last" ("jeudi dernier")
 
 
 def _ru_forms(form: str) -> str:
@@ -118,7 +128,18 @@ def _fr_variants(form: str) -> list[tuple[str, bool, bool]]:
             (rf"ne\s+{base}\s+pas", True, False)]
 
 
-def _compile(code: str, cues: dict, lex: dict) -> Lang:
+def _title_pattern(res: dict) -> str:
+    """Title words as a regex over one whole word (German: any capitalised compound ending in one)."""
+    alts = [word_pattern(t) for t in res.get("titles", [])]
+    suffixes = res.get("title_suffixes") or []
+    if suffixes:
+        alts.append(r"[A-ZÄÖÜ][a-zäöüß\-]*(?:" + "|".join(re.escape(x) for x in suffixes) + ")")
+    return r"^(?:" + "|".join(alts) + r")$" if alts else r"(?!x)x"
+
+
+def _compile(code: str, cues: dict, lex: dict, res: dict | None = None) -> Lang:
+    res = res or {}
+    mine = res.get(code, {})
     groups: list[tuple[str, str, Cue]] = []
     for lemma, spec in cues["verbs"].items():
         frames = tuple(spec["frames"])
@@ -136,7 +157,8 @@ def _compile(code: str, cues: dict, lex: dict) -> Lang:
     neg_re = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in sorted(neg, key=len, reverse=True))
                         + r")\s*$", re.I) if neg else None
     neg_after = cues.get("negators_after") or []
-    roles = [(re.compile(bounded(word_pattern(p)), re.I), office) for p, office in lex["roles"][code]]
+    roles = [(re.compile(bounded(word_pattern(p)), re.I), office)
+             for p, office in lex["roles"][code] + list(mine.get("title_offices", {}).items())]
     roles.sort(key=lambda r: len(r[0].pattern), reverse=True)
     countries = []
     for iso, per in lex["countries"].items():
@@ -183,7 +205,9 @@ def _compile(code: str, cues: dict, lex: dict) -> Lang:
         quotes=lex["quotes"][code],
         roles=roles,
         role_re=re.compile("|".join(r.pattern for r, _ in roles), re.I),
-        anaphors=[(re.compile(bounded(word_pattern(w)), re.I), t) for w, t in lex["anaphors"][code].items()],
+        anaphors=sorted(((re.compile(bounded(word_pattern(w)), re.I), t)
+                         for w, t in {**lex["anaphors"][code], **mine.get("anaphors", {})}.items()),
+                        key=lambda a: len(a[0].pattern), reverse=True),
         countries=countries,
         weekdays=weekdays, months=months, relative=relative,
         last_re=re.compile(alternation(d["last"]) + r"\s*$", re.I),
@@ -192,6 +216,18 @@ def _compile(code: str, cues: dict, lex: dict) -> Lang:
         role_head_re=re.compile(alternation(role_of["heads"]), re.I) if role_of.get("heads") else None,
         role_link_re=re.compile(rf"\s*(?:(?:{link_alt})\s*)?" if links else r"\s*", re.I),
         addressee_re=re.compile(cues["addressee"]) if cues.get("addressee") else None,
+        agency_noun_re=re.compile(alternation(mine["agency_nouns"]), re.I) if mine.get("agency_nouns") else None,
+        citing_re=re.compile(r"\s*,?\s*" + alternation(mine["citing"]) + r"\s*", re.I) if mine.get("citing") else None,
+        own_act_cues=frozenset(res.get("own_act_cues", [])),
+        title_re=re.compile(_title_pattern(mine), re.I),
+        role_classes=[(re.compile(bounded(word_pattern(f)), re.I), k)
+                      for k, forms in res.get("role_classes", {}).items() for f in forms],
+        office_classes={k: tuple(v) for k, v in res.get("office_classes", {}).items()},
+        sector_classes={k: tuple(v) for k, v in res.get("sector_classes", {}).items()},
+        date_modifier_re=re.compile(r"(?<!\w)(?:" + "|".join(word_pattern(w) for w in sorted(
+            mine.get("date_modifiers", []), key=len, reverse=True)) + r")\s+$", re.I)
+        if mine.get("date_modifiers") else None,
+        last_after_re=re.compile(r"\s*" + alternation(mine["last_after"]), re.I) if mine.get("last_after") else None,
     )
 
 
@@ -201,7 +237,7 @@ def lang(code: str) -> Lang:
     cues = _data("cues_foreign.json")
     if code not in cues or code.startswith("_"):
         raise KeyError(code)
-    return _compile(code, cues[code], _data("foreign_lexicon.json"))
+    return _compile(code, cues[code], _data("foreign_lexicon.json"), _data("foreign_resolution.json"))
 
 
 @lru_cache(maxsize=1)

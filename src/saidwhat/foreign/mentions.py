@@ -17,7 +17,7 @@ STOP_PUNCT = set(".;:!?()«»\"“”„\u2014\u2013[]")
 
 @dataclass
 class Item:
-    kind: str            # name | role | country | adj | pron | anaphor
+    kind: str            # name | role | country | adj | pron | anaphor | title | agency (a reporter, not a speaker)
     start: int
     end: int
     text: str
@@ -41,6 +41,11 @@ class Group:
 
     def of(self, kind: str) -> list[Item]:
         return [i for i in self.items if i.kind == kind]
+
+    @property
+    def reporter(self) -> bool:
+        """Only news agencies: who carried the words, not who said them."""
+        return all(i.kind == "agency" for i in self.items)
 
 
 def _covered(spans: list[tuple[int, int]], a: int, b: int) -> bool:
@@ -106,9 +111,14 @@ def _flush(chain: list[tuple[int, int]], out: list[Item], text: str) -> None:
 
 
 def group_near(items: list[Item], text: str, pos: int, before: bool) -> Group | None:
-    """The speaker group: the subject items nearest to the cue (before it, or right after it)."""
-    cands = [i for i in items if not i.object]
+    """The speaker group: the subject items nearest to the cue (before it, or right after it). News
+    agencies are left out ("заявила ТАСС Захарова": Захарова); a group of agencies alone is returned
+    only when there is no other ("сообщает ТАСС": a reporter, ``Group.reporter``)."""
+    cands = [i for i in items if not i.object and i.kind != "agency"]
     if not cands:
+        agencies = [i for i in items if i.kind == "agency" and not i.object]
+        if agencies:
+            return Group([agencies[-1] if before else agencies[0]])
         return None
     groups: list[list[Item]] = []
     for it in cands:

@@ -14,7 +14,10 @@ from saidwhat.actors import Actor, ActorIndex
 from saidwhat.actors.model import slug
 from saidwhat.foreign import orgs
 from saidwhat.foreign.lexicon import Lang
-from saidwhat.foreign.mentions import Group
+from saidwhat.foreign.mentions import Group, group_near, items_in
+from saidwhat.foreign.text import paragraphs
+from saidwhat.foreign.titles import classes_of, gender_of_role, split_titles
+from saidwhat.lexicon import lexicon
 
 _TR = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
                ["a", "b", "v", "g", "d", "e", "yo", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s",
@@ -23,6 +26,7 @@ _TR = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэю
 RU_ENDINGS = [("ой", "а"), ("ою", "а"), ("ую", "ая"), ("ей", "я"), ("ии", "ия"), ("ию", "ия"), ("ия", "ий"),
               ("ым", ""), ("ом", ""), ("ом", "а"), ("ем", ""), ("у", "а"), ("у", ""), ("е", "а"), ("е", ""), ("ы", "а"),
               ("а", ""), ("я", "й"), ("я", "ь"), ("ю", "я")]
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[«„“\"\u2014]?[A-ZÀ-ÖØ-ÞА-ЯЁ])")
 FEMININE = re.compile(r"(?:ова|ева|ина|ая|ская|ёва)$", re.I)
 
 
@@ -67,6 +71,11 @@ class SpeakerResolver:
     _cache: dict[str, Actor | None] = field(default_factory=dict)
     text: str = ""              # the document's masked text (organisations next to a name)
     _orgs: dict[str, Actor | None] = field(default_factory=dict)
+    # persons as the article describes them: (position, actor, role classes, gender) ("официальный
+    # представитель МИД России Анна Петрова": Petrova, {spokes, diplomat}, None)
+    described: list[tuple[int, Actor, frozenset[str], str | None]] = field(default_factory=list)
+    at: int = 0                 # where the statement being resolved starts (role nouns look before it)
+    _scanned: bool = False
 
     def context_country(self) -> str | None:
         for a, _ in reversed(self.history):
@@ -90,6 +99,89 @@ class SpeakerResolver:
                 continue
             return a
         return None
+
+    # descriptions --------------------------------------------------------------------------------
+    def describe_text(self) -> None:
+        """Every person the article names with a role ("Официальный представитель МИД Армении Ани
+        Бадалян", "Ani Badalian, portavoz del Gobierno"), in statements or not, for role nouns later. Run
+        once, when the first role noun is to be resolved (most articles have none)."""
+        if self._scanned:
+            return
+        self._scanned = True
+        spans = []
+        for a, b in paragraphs(self.text):
+            cuts = [a] + [m.end() for m in _SENTENCE_END.finditer(self.text, a, b)] + [b]
+            spans += [(x, y) for x, y in zip(cuts, cuts[1:]) if y > x]
+        for a, b in spans:
+            if not (self.L.role_re.search(self.text, a, b) or any(rx.search(self.text, a, b) for rx, _ in self.L.anaphors)):
+                continue    # no role word: nobody described in this sentence
+            items = items_in(self.text, a, b, self.L, a)
+            pos = a
+            while True:
+                nxt = [i for i in items if i.start >= pos]
+                if not nxt:
+                    break
+                grp = group_near(nxt, self.text, nxt[0].start, before=False)
+                if grp is None:
+                    break
+                if any(i.kind in ("role", "anaphor") for i in grp.items) and grp.of("name"):
+                    self.resolve(grp)
+                pos = grp.end + 1
+
+    def _describe(self, group: Group, actor: Actor, gender: str | None) -> None:
+        if actor.type != "person":
+            return
+        roles = [i for i in group.items if i.kind in ("role", "title", "anaphor")]
+        classes: set[str] = set()
+        for r in roles:
+            classes |= classes_of(r.text, r.office if r.kind == "role" else None, self.L)
+            g = gender_of_role(r.text, self.text[max(0, r.start - 12):r.start], self.L)
+            gender = gender or g
+        # the role noun of the clause around the name ("La portavoz del Gobierno armenio, Ana Badalián",
+        # "Ana Badalián, portavoz del Gobierno"), which the speaker group itself may not hold
+        before = re.split(r"[.!?;:«»„“\"\n]", self.text[max(0, group.start - 80):group.start])[-1]
+        after = re.match(r"\s*,\s*([^,.;:!?«»\n]{0,60})", self.text[group.end:group.end + 80])
+        for ctx, at in ((before, group.start - len(before)), (after.group(1) if after else "", group.end)):
+            for rx, _kind in self.L.anaphors:
+                m = rx.search(ctx)
+                if m:
+                    classes |= classes_of(m.group(0), None, self.L)
+                    gender = gender or gender_of_role(m.group(0), self.text[max(0, at + m.start() - 12):at + m.start()],
+                                                      self.L)
+        classes |= classes_of("", None, self.L, actor.sector)
+        for o in actor.roles if isinstance(actor.roles, list) else []:
+            title = getattr(o, "title", "")
+            classes |= {c for k, v in self.L.office_classes.items() if k in title.lower() for c in v}
+        if classes and not any(p == group.start and a.id == actor.id for p, a, _, _ in self.described):
+            self.described.append((group.start, actor, frozenset(classes), gender))
+
+    def described_as(self, text: str, start: int, gender: str | None) -> Actor | None:
+        """The person a role noun ("дипломат", "la portavoz", "die Sprecherin") stands for: the last one
+        the article described with a role of that class before this statement, of fitting gender."""
+        want = classes_of(text, None, self.L)
+        if not want:
+            return None
+        self.describe_text()
+        g = gender or gender_of_role(text, self.text[max(0, start - 12):start], self.L)
+        best = None
+        for pos, a, classes, ag in self.described:
+            if pos >= min(start, self.at or start) or not (classes & want):
+                continue
+            if g in ("m", "f") and ag in ("m", "f") and ag != g:
+                continue
+            if g in ("m", "f") and ag is None and not self._gender_fits(a, g):
+                continue
+            if best is None or pos >= best[0]:
+                best = (pos, a)
+        return best[1] if best else None
+
+    def _gender_fits(self, a: Actor, g: str) -> bool:
+        known = [hg for ha, hg in self.history if ha.id == a.id and hg in ("m", "f")]
+        known += [dg for _, da, _, dg in self.described if da.id == a.id and dg in ("m", "f")]
+        if known:
+            return known[-1] == g
+        got = _gender_of(a.name) or _latin_gender(a.name)
+        return got in (None, g)
 
     # names -------------------------------------------------------------------------------------
     def name_variants(self, name: str) -> list[str]:
@@ -162,6 +254,7 @@ class SpeakerResolver:
     def resolve(self, group: Group | None, gender: str | None = None) -> Speaker:
         if group is None:
             return Speaker(None, None, None, None)
+        group = split_titles(group, self.L)
         group, org = orgs.split_names(group, self.org_of, lambda t: self.lookup_name(t) is not None)
         names, roles = group.of("name"), group.of("role")
         isos = [i.iso for i in group.items if i.kind in ("country", "adj")]
@@ -172,6 +265,7 @@ class SpeakerResolver:
             if a is not None and a.type == "country":
                 continue
             if a is not None:
+                self._describe(group, a, gender or _gender_of(n.text))
                 return Speaker(a, *mention, label="PERSON" if a.type == "person" else "ORG",
                                gender=gender or _gender_of(n.text))
         role_actor = None
@@ -191,6 +285,7 @@ class SpeakerResolver:
                 if org is not None:
                     country, sector = org.country, org.sector
             a = self.auto_person(n.text, country, sector)
+            self._describe(group, a, gender or _gender_of(n.text))
             return Speaker(a, *mention, label="PERSON", gender=gender or _gender_of(n.text))
         if role_actor is None and org is not None:
             return Speaker(org, *mention, label="ORG", gender=gender)
@@ -217,7 +312,14 @@ class SpeakerResolver:
                            prons[-1].end, label="PRON", gender=g)
         anas = group.of("anaphor")
         if anas:
-            return Speaker(self.last(gender, anas[-1].office), *mention, label="NOUN", gender=gender)
+            ana = anas[-1]
+            a = self.described_as(ana.text, ana.start, gender)
+            if a is None:
+                g = gender or gender_of_role(ana.text, self.text[max(0, ana.start - 12):ana.start], self.L)
+                a = self.last(g, ana.office)
+                if a is not None and g in ("m", "f") and not self._gender_fits(a, g):
+                    a = None      # "der Sprecher" after "die Sprecherin Sacharowa": someone not named
+            return Speaker(a, *mention, label="NOUN", gender=gender)
         return Speaker(None, *mention)
 
 
@@ -249,6 +351,21 @@ def _gender_of(name: str) -> str | None:
     if FEMININE.search(last):
         return "f"
     if re.search(r"(?:ов|ев|ин|ий|ский|ян)$", last):
+        return "m"
+    return None
+
+
+def _latin_gender(name: str) -> str | None:
+    """f | m of a name in Latin letters: a known first name, else a Slavic surname ending."""
+    parts = deaccent(name).split()
+    if len(parts) >= 2:
+        g = lexicon().first_names.get(parts[0].lower())
+        if g in ("m", "f"):
+            return g
+    last = parts[-1].lower() if parts else ""
+    if last.endswith(("ova", "eva", "ina", "skaya", "aya")):
+        return "f"
+    if last.endswith(("ov", "ev", "sky", "skiy", "skii")):
         return "m"
     return None
 

@@ -169,6 +169,8 @@ def sentences(text: str, masked: str, a: int, b: int, quotes: list[Quote]) -> li
         word = re.search(r"(\w+)\W*$", masked[a:a + m.start() + 1])
         if word and (word.group(1).lower() in ABBREV or (len(word.group(1)) == 1 and word.group(1).isupper())):
             continue
+        if word and word.group(1).isdigit() and len(word.group(1)) <= 2 and masked[a + m.start()] == ".":
+            continue   # a German ordinal: "am 12. März", "vom 9. November"
         ends.append(a + m.end())
     ends += [q.close + 1 for q in quotes if q.closed and q.end > q.start and text[q.end - 1] in END
              and q.close < b and text[q.close] not in ",."]

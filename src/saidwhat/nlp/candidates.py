@@ -5,6 +5,17 @@ from dataclasses import dataclass, field
 
 
 @dataclass
+class TargetSpan:
+    """A phrase that may name whom a statement targets: an entity, a pronoun or a group noun in the
+    content, or the cue's object ("urged *supporters* to", "accusing *her* of")."""
+    start: int
+    end: int
+    role: str     # cue_obj | subj | obj | poss | pobj | other (its syntax in the statement)
+    label: str    # PERSON | ORG | GPE | NORP | PRON | GROUP | ROLE ("the governor") | PROPN (a capitalised word no entity covers)
+    head: str     # lower-cased head word ("supporters", "she", "clinton")
+
+
+@dataclass
 class Candidate:
     """An attribution found in a parsed document, before its speaker is resolved."""
     kind: str                       # direct | indirect | mixed
@@ -34,6 +45,8 @@ class Candidate:
     written: tuple[int, int] | None = None
     # the attribution tagger's probability that the content span is exactly right (saidwhat.tagger)
     span_confidence: float | None = None
+    # phrases that may name the statement's targets (nlp/target_spans.py); the resolve stage decides
+    target_spans: list[TargetSpan] = field(default_factory=list)
 
 
 @dataclass

@@ -30,6 +30,7 @@ from saidwhat.nlp.quotes import find_quotes
 from saidwhat.nlp.spans import load_span_model, span_candidates
 from saidwhat.nlp.statement_filter import cue_words, load_filter
 from saidwhat.nlp.tagged import reading_regions, tagged_candidates, with_rule_speakers
+from saidwhat.nlp.target_spans import fill_target_spans
 from saidwhat.tagger.model import tagger_for
 
 for _name in ("sw_quotes", "sw_candidates", "sw_mentions"):
@@ -203,6 +204,7 @@ class AttributionFinder:
             doc._.sw_candidates = _dedupe(sorted(cands, key=lambda c: (c.start, c.end)))
         else:
             doc._.sw_candidates = _dedupe(sorted(self._statements(doc, att), key=lambda c: (c.start, c.end)))
+        fill_target_spans(doc, doc._.sw_candidates)
         doc._.sw_mentions = mentions(doc, att)
         return doc
 

@@ -5,9 +5,9 @@ from saidwhat.actors import ActorIndex, actor_index
 from saidwhat.lexicon import lexicon
 from saidwhat.models import Document, Statement
 from saidwhat.nlp.candidates import Candidate, Mention
-from saidwhat.resolve.dates import date_in, parse_iso
+from saidwhat.resolve.dates import date_in, fill_dates, parse_iso
 from saidwhat.resolve.speakers import SpeakerResolver
-from saidwhat.resolve.targets import targets
+from saidwhat.resolve.targets import TargetContext, decide, target_candidates, target_model
 
 HOW_CONFIDENCE = {"trailer": 0.9, "leader": 0.85, "parse": 0.75, "same_paragraph": 0.8,
                   "paragraph_speaker": 0.6, "headline": 0.6}
@@ -27,15 +27,21 @@ def _attribution_text(c: Candidate, text: str, quotes_mask: list[tuple[int, int]
 
 def build_statements(cands: list[Candidate], mentions: list[Mention], document: Document,
                      quote_spans: list[tuple[int, int]] | None = None,
-                     index: ActorIndex | None = None) -> list[Statement]:
-    """``index``: the actor dictionary (default: shipped + user files, loaded once per process)."""
+                     index: ActorIndex | None = None, trace: list | None = None,
+                     target_vectors: bool = True) -> list[Statement]:
+    """``index``: the actor dictionary (default: shipped + user files, loaded once per process).
+    ``trace``: a list that receives ``(statement, target candidates)`` pairs instead of the target
+    model's choice (for training that model, train/targets.py). ``target_vectors``: the target model
+    that reads phrase vectors (a MiniLM pass per statement with candidates), else the one without."""
     lex = lexicon()
     text = document.text
     pub = parse_iso(document.published)
     index = index or actor_index()
     resolver = SpeakerResolver(mentions, text, lex, index=index, date=pub.isoformat() if pub else None)
     quote_spans = quote_spans or []
+    context = TargetContext(text, mentions, resolver.people, index, lex, resolver.describe)
     out: list[Statement] = []
+    found: list = []
     resolved: dict[int, object] = {}
     for c in cands:
         src = getattr(c, "inherit_from", None)
@@ -50,7 +56,9 @@ def build_statements(cands: list[Candidate], mentions: list[Mention], document: 
             s = statement_for(document, text, c, actor, c.speaker_text, c.speaker_start, c.speaker_end)
         if own is not None:
             s.date, s.date_basis = own[0].isoformat(), own[1]
-        s.targets, s.target_actors = targets(c, text, s.country, index)
+        found.append(target_candidates(c, text, actor, context))
+        if trace is not None:  # training the target model: its candidates, not its choice
+            trace.append((s, found[-1]))
         conf = c.span_confidence if c.span_confidence is not None else HOW_CONFIDENCE.get(c.how, 0.6)
         if c.speaker_label == "PRON" or (c.speaker_text or "").lower().startswith("the "):
             conf -= 0.1
@@ -58,6 +66,9 @@ def build_statements(cands: list[Candidate], mentions: list[Mention], document: 
             conf = 0.3
         s.confidence = round(max(0.05, min(0.99, conf)), 2)
         out.append(s)
+    if trace is None:
+        for s, (isos, ids) in zip(out, decide(found, text, target_model(target_vectors))):
+            s.targets, s.target_actors = isos, ids
     fill_dates(out, document)
     return out
 
@@ -74,26 +85,3 @@ def statement_for(document: Document, text: str, c, actor, mention: str | None,
         s.speaker, s.actor_id, s.actor_type = actor.name, actor.id, actor.type
         s.country, s.sector = actor.country, actor.sector
     return s
-
-
-def fill_dates(stmts: list[Statement], document: Document) -> None:
-    """Statements with no date of their own take the nearest dated statement of the same actor in
-    the article (the same briefing), else the publication date."""
-    for i, s in enumerate(stmts):
-        if s.date:
-            continue
-        best = None
-        for j, o in enumerate(stmts):
-            # an explicit past date ("On February 6, … had already expressed") dates that statement
-            # only; a weekday or "yesterday" names the event the article reports
-            near = o.date_basis in ("weekday", "relative") or abs(i - j) <= 1
-            if o.date and near and o.date_basis != "context" and o.actor_id and o.actor_id == s.actor_id:
-                dist = (i - j) if j < i else (j - i) + 0.5
-                if best is None or dist < best[0]:
-                    best = (dist, o)
-        if best is not None:
-            s.date, s.date_basis = best[1].date, "context"
-        elif document.published:
-            s.date, s.date_basis = document.published, "publication"
-        else:
-            s.date, s.date_basis = None, "unknown"

@@ -10,7 +10,8 @@ from rapidfuzz import fuzz
 
 from saidwhat.actors import ActorIndex, actor_index
 from saidwhat.actors.model import Actor as DictActor
-from saidwhat.lexicon import Lexicon
+from saidwhat.actors.phoenix import agent_nouns
+from saidwhat.lexicon import Lexicon, lexicon
 from saidwhat.nlp.candidates import Mention
 
 DETS = re.compile(r"^(the|a|an|this|that|these|those)\s+", re.IGNORECASE)
@@ -31,9 +32,10 @@ def from_dictionary(d: DictActor, ix: ActorIndex, date: str | None = None) -> Ac
     """A document-level copy of a dictionary actor; a person's sector follows the role held on ``date``
     (Medvedev: HEAD_OF_STATE in 2010, GOV in 2015)."""
     sector = d.sector
-    roles = [r.title for r in d.roles if r.holds_on(date)] if d.type == "person" else []
-    if roles:
-        sector = ix.office_sector(roles[0]) or sector
+    held = [r for r in d.roles if r.holds_on(date)] if d.type == "person" else []
+    roles = [r.title for r in held]
+    if held:
+        sector = ix.office_sector(held[0].title) or held[0].sector or sector
     return Actor(id=d.id, name=d.name, type=d.type, country=d.country, sector=sector, roles=roles,
                  origin="dictionary")
 
@@ -80,6 +82,10 @@ class PersonRegistry:
         name = clean_name(m.text)
         if not name:
             return None
+        title = split_title(DETS.sub("", m.text.strip()))[0]
+        if title and not m.role:          # "Spokeswoman Jane Roe" tagged as one name: a role
+            m = Mention(text=m.text, start=m.start, end=m.end, label=m.label, paragraph=m.paragraph,
+                        role=title, role_country=m.role_country, subject=m.subject)
         hit = self.ix.lookup(name)
         if hit is not None and hit[0].type != "person":
             return None          # a place or organization tagged as a person
@@ -153,9 +159,54 @@ def plural(text: str) -> bool:
     return last.endswith("s") and not last.endswith(("ss", "'s", "\u2019s"))
 
 
+# abbreviated and honorific titles written before names ("Gov. Mike Pence", "Sen. Kaine", "Mr. Clarke")
+TITLE_ABBREV = {"mr.", "mrs.", "ms.", "dr.", "gov.", "sen.", "rep.", "gen.", "lt.", "col.", "adm.", "sgt.", "maj.",
+                "capt.", "prof.", "rev.", "amb.", "sec.", "pres.", "mr", "mrs", "ms", "dr", "sir", "dame", "deputy",
+                "vice", "acting", "former", "interim", "foreign", "defense", "defence", "prime", "first", "state"}
+TITLE_EXPAND = {"gov.": "governor", "sen.": "senator", "rep.": "representative", "gen.": "general",
+                "sec.": "secretary", "amb.": "ambassador", "pres.": "president", "adm.": "admiral"}
+
+
+_TITLE_WORDS: set[str] | None = None
+
+
+def title_words() -> set[str]:
+    """Lower-case words that make a title: person role nouns of the lexicon, saidwhat's role nouns and
+    Phoenix's person agent nouns (one word each), and abbreviations ("Gov.", "Sen.")."""
+    global _TITLE_WORDS
+    if _TITLE_WORDS is None:
+        words = set(TITLE_ABBREV)
+        for key, (_sector, kind) in lexicon().roles.items():
+            if kind == "person":
+                words.update(key.split())
+        for noun, (_sector, kind) in agent_nouns().items():
+            if kind == "person" and " " not in noun and noun not in ("republican", "democrat"):
+                words.add(noun)
+        words.update(("spokeswoman", "spokesman", "spokesperson", "secretary", "minister", "president"))
+        _TITLE_WORDS = words
+    return _TITLE_WORDS
+
+
+def split_title(s: str) -> tuple[str, str]:
+    """(title, name) of a name written with its title ("Spokeswoman Jane Roe" -> ("Spokeswoman",
+    "Jane Roe"), "Clinton spokesman Nick Merrill" -> ("Clinton spokesman", "Nick Merrill")): the
+    name starts after the last title word that leaves at least one word; no title word: ("", s)."""
+    words = s.split()
+    tw = title_words()
+    cut = 0
+    for i, w in enumerate(words[:-1]):
+        if w.lower().strip(",") in tw:
+            cut = i + 1
+    if cut == 0:
+        return "", s
+    return " ".join(words[:cut]).strip(" ,"), " ".join(words[cut:])
+
+
 def clean_name(s: str) -> str:
+    """A person's name as written without its determiner, possessive and title."""
     s = s.replace("\u2019s", "").replace("'s", "").strip(" ,.")
     s = DETS.sub("", s)
+    s = split_title(s)[1]
     return " ".join(w for w in s.split() if w[:1].isupper() or w[:1].isdigit())
 
 
@@ -193,3 +244,37 @@ def country_in(text: str, ix: ActorIndex) -> str | None:
         if iso:
             return iso
     return None
+
+
+_APPOS = re.compile(r"\s*,\s*(?:the|a|an|his|her|its|their|[A-Z][\w.\-]*[\u2019']s)\s+([^,.;:\n\u201c\"()]{2,80}?)\s*[,.;]")
+
+
+def role_words(phrase: str) -> list[str]:
+    """The words of a role phrase, lower case, abbreviations written out ("Gov." -> "governor")."""
+    out = []
+    for w in re.findall(r"[\w.\-]+", phrase.lower().replace("\u2019s", "").replace("'s", "")):
+        w = TITLE_EXPAND.get(w, w).strip(".")
+        if w and w not in ("the", "a", "an", "his", "her", "its", "their", "of", "for", "and"):
+            out.append(w)
+    return out
+
+
+def described(mentions: list[Mention], text: str, people: PersonRegistry) -> list[tuple[int, Actor, set[str]]]:
+    """Where each person of the document is described, with the words of the description: the role
+    written before the name ("Indiana Gov. Mike Pence") and an apposition after it ("Mike Pence, the
+    Indiana governor,"). Role nouns ("the governor") are resolved against these."""
+    out = []
+    for m in mentions:
+        if m.label != "PERSON":
+            continue
+        a = people.find(m.text)
+        if a is None:
+            continue
+        words = set(role_words(m.role or ""))
+        words.update(role_words(split_title(DETS.sub("", m.text.strip()))[0]))
+        ap = _APPOS.match(text, m.end, min(len(text), m.end + 120))
+        if ap:
+            words.update(role_words(ap.group(1)))
+        if words:
+            out.append((m.start, a, words))
+    return out
