@@ -2,8 +2,7 @@
 "заявила ТАСС Захарова". An agency carries other people's words: it is the reporter, never the speaker,
 unless it speaks for itself (it denies, accuses: ``Lang.own_act_cues``).
 
-The agencies are the actor dictionary's organisations of sector MEDIA (names and aliases), the ones it
-does not list yet (``data/foreign_agencies.tsv``, same columns as ``actors/organizations.tsv``) and each
+The agencies are the actor dictionary's organisations of sector MEDIA (names and aliases) and each
 language's agency nouns ("агентство", "la agencia", "Nachrichtenagentur", "l'agence"). Names are matched
 as written (an agency's name is its case: "dpa", "EFE"); a Cyrillic name that ends in a consonant takes
 its case endings ("Интерфаксу", "Интерфакса").
@@ -12,26 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from importlib import resources
 
 from saidwhat.actors import Actor, ActorIndex
 from saidwhat.foreign.lexicon import APOS, Lang
 
 _CYR_CONSONANT = re.compile(r"[бвгджзклмнпрстфхцчшщ]$", re.I)
-
-
-def _extra_rows() -> list[Actor]:
-    text = resources.files("saidwhat").joinpath("data", "foreign_agencies.tsv").read_text("utf-8")
-    out = []
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = (line.split("\t") + [""] * 6)[:6]
-        aid, name, kind, country, sector, aliases = (c.strip() for c in cells)
-        out.append(Actor(id="org:" + aid, name=name, type=kind or "organization", country=country or None,
-                         sector=sector or "MEDIA", aliases=[a for a in aliases.split(";") if a.strip()],
-                         origin="foreign_agencies"))
-    return out
 
 
 def _surface_pattern(s: str) -> str:
@@ -51,8 +35,7 @@ class Agencies:
     def of(cls, index: ActorIndex) -> Agencies:
         by: dict[str, Actor] = {}
         media = [a for a in index if a.sector == "MEDIA" and a.type == "organization"]
-        known = {a.name for a in media} | {x for a in media for x in a.aliases}
-        for a in media + [r for r in _extra_rows() if r.name not in known]:
+        for a in media:
             for s in [a.name, *a.aliases]:
                 s = s.strip().strip('"«»')
                 if len(s) >= 2 and s not in by:

@@ -378,8 +378,7 @@ def target_candidates(c: Candidate, text: str, speaker: Actor | None, ctx: Targe
             roles.add(s.role)
             if s.role != "cue_obj" and _opens(text, c, s):
                 roles.add("first")
-            lo, hi = (min(c.start, s.start), max(c.end, s.end))
-            near = max(near, _negativity(_words_around(text, s.start, s.end, lo, hi)))
+            near = max(near, _negativity(_words_around(text, s.start, s.end, min(c.start, s.start), max(c.end, s.end))))
             after = text[s.end:s.end + 5].lower()
             if after.startswith(" to "):
                 x["to_after"] = 1.0
