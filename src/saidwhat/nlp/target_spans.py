@@ -9,6 +9,7 @@ after "urges", the resolve stage reads from the offsets). Plain records (``Targe
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import lru_cache
 from importlib import resources
 
@@ -47,18 +48,32 @@ def _role(tok) -> str:
     return ROLE_OF_DEP.get(t.dep_, "other")
 
 
-def _phrases(doc, a: int, b: int, skip: tuple[int, int] | None = None):
+class _Doc:
+    """What every candidate of one document reads, gathered once: its entities and role-noun chunks
+    by position."""
+
+    def __init__(self, doc):
+        self.ents = [(e.start_char, e.end_char, e.label_, e.root) for e in doc.ents if e.label_ in LABELS]
+        groups = group_nouns()
+        self.chunks = [(ch.start_char, ch.end_char, ch.start, ch.end, ch.root) for ch in doc.noun_chunks
+                       if ch.root.pos_ == "NOUN" and ch.root.tag_ == "NN" and ch[0].lower_ in ROLE_DETERMINERS
+                       and ch.root.lower_ not in groups]
+        self.chunk_starts = [c[0] for c in self.chunks]
+
+
+def _phrases(doc, a: int, b: int, skip: tuple[int, int] | None = None, known: _Doc | None = None):
     """(start, end, label, head token) of the entities, pronouns and group nouns in [a, b)."""
+    known = known or _Doc(doc)
     groups = group_nouns()
     taken: list[tuple[int, int]] = []
     out: list = []
-    for e in doc.ents:
-        if e.label_ not in LABELS or e.end_char <= a or e.start_char >= b:
+    for e_start, e_end, label, root in known.ents:
+        if e_end <= a or e_start >= b:
             continue
-        s, t = max(a, e.start_char), min(b, e.end_char)
+        s, t = max(a, e_start), min(b, e_end)
         if skip and s < skip[1] and skip[0] < t:
             continue
-        out.append((s, t, e.label_, e.root))
+        out.append((s, t, label, root))
         taken.append((s, t))
     start = doc.char_span(a, b, alignment_mode="expand")
     if start is None:
@@ -79,24 +94,25 @@ def _phrases(doc, a: int, b: int, skip: tuple[int, int] | None = None):
                     and doc[left.i - 1].head.i >= left.i:
                 left = doc[left.i - 1]
             out.append((max(a, left.idx), tok.idx + len(tok), "GROUP", tok))
-    for chunk in start.noun_chunks:
-        root = chunk.root
-        if root.pos_ != "NOUN" or root.tag_ != "NN" or chunk[0].lower_ not in ROLE_DETERMINERS:
-            continue
-        if any(s <= root.idx < t for s, t in taken) or root.lower_ in groups:
+    i = bisect_left(known.chunk_starts, start.start_char)
+    while i < len(known.chunks) and known.chunks[i][0] < start.end_char:
+        c_start, c_end, _, c_tok_end, root = known.chunks[i]
+        i += 1
+        if c_end > start.end_char or any(s <= root.idx < t for s, t in taken):
             continue
         # "the Indiana governor", "the former secretary of state": a role noun the resolve stage may
         # tie to the person or body the article described so
-        end = chunk.end_char
-        nxt = doc[chunk.end] if chunk.end < len(doc) else None
+        end = c_end
+        nxt = doc[c_tok_end] if c_tok_end < len(doc) else None
         if nxt is not None and nxt.lower_ == "of" and nxt.i + 1 < len(doc) and doc[nxt.i + 1].pos_ in ("NOUN", "PROPN"):
             end = doc[nxt.i + 1].idx + len(doc[nxt.i + 1])
-        out.append((chunk.start_char, min(end, b), "ROLE", root))
+        out.append((c_start, min(end, b), "ROLE", root))
     return out
 
 
-def target_spans(doc, c: Candidate) -> list[TargetSpan]:
+def target_spans(doc, c: Candidate, known: _Doc | None = None) -> list[TargetSpan]:
     """The target phrases of one candidate (see the module docstring)."""
+    known = known or _Doc(doc)
     out: list[TargetSpan] = []
     seen: set[tuple[int, int]] = set()
     speaker = (c.speaker_start, c.speaker_end) if c.speaker_start is not None else None
@@ -122,13 +138,14 @@ def target_spans(doc, c: Candidate) -> list[TargetSpan]:
             for s, e in regions:
                 if s < c.end and c.start < e and not (s < c.start):
                     continue  # inside the content: read below with its content role
-                for ps, pe, label, head in _phrases(doc, s, e, speaker):
+                for ps, pe, label, head in _phrases(doc, s, e, speaker, known):
                     add(ps, pe, "cue_obj", label, head)
-    for ps, pe, label, head in _phrases(doc, c.start, c.end, speaker):
+    for ps, pe, label, head in _phrases(doc, c.start, c.end, speaker, known):
         add(ps, pe, _role(head), label, head)
     return out
 
 
 def fill_target_spans(doc, cands: list[Candidate]) -> None:
+    known = _Doc(doc) if cands else None
     for c in cands:
-        c.target_spans = target_spans(doc, c)
+        c.target_spans = target_spans(doc, c, known)
