@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from gold_support import check_against_article, strings
 from saidwhat.actors.model import Actor
 from saidwhat.cli import app
 from saidwhat.eval.targets import (
@@ -208,17 +209,6 @@ ALLOWED_STRINGS = {"doc_id", "attribution", "speaker", "speaker_kind", "speaker_
                    "name", "kind", "iso3", "aliases"}
 
 
-def _strings(obj, key=None):
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            yield from _strings(v, k)
-    elif isinstance(obj, list):
-        for v in obj:
-            yield from _strings(v, key)
-    elif isinstance(obj, str):
-        yield key, obj
-
-
 def test_gold_has_its_splits_and_no_text_fields():
     rows = read_gold(GOLD)
     assert len(rows) >= 400
@@ -230,7 +220,7 @@ def test_gold_has_its_splits_and_no_text_fields():
         for t in r["targets"]:
             assert t["kind"] in ("person", "org", "group", "country")
             assert t["kind"] != "country" or re.fullmatch(r"[A-Z]{3}", t["iso3"])
-        for key, _value in _strings(r):
+        for key, _value in strings(r):
             assert key in ALLOWED_STRINGS, f"unexpected text field {key!r}"
     assert all(len(s) == 1 for s in by_doc.values()), "a document is split whole"
 
@@ -244,13 +234,4 @@ def test_gold_offsets_fit_polnear_dev_and_notes_quote_no_article_text():
             docs[d["doc_id"]] = d
     for r in read_gold(GOLD):
         doc = docs[r["doc_id"]]
-        att = next(a for a in doc["attributions"] if a["id"] == r["attribution"])
-        assert (att["content"]["start"], att["content"]["end"]) == (r["content"]["start"], r["content"]["end"])
-        for t in r["targets"]:
-            if t["mention"] is not None:
-                s, e = t["mention"]
-                assert 0 <= s < e <= len(doc["text"])
-        words = re.findall(r"\w+", r.get("note", "").lower())
-        text = " ".join(re.findall(r"\w+", doc["text"].lower()))
-        for i in range(len(words) - 5):
-            assert " ".join(words[i:i + 6]) not in text, f"{r['doc_id']} {r['attribution']}: note quotes the article"
+        check_against_article(r, doc)

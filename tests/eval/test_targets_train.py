@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from gold_support import check_against_article, strings
+
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = ROOT / "gold" / "polnear_targets_train" / "targets.jsonl"
 DEV_GOLD = ROOT / "gold" / "polnear_targets" / "targets.jsonl"
@@ -28,17 +30,6 @@ def _rows(path: Path) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def _strings(obj, key=None):
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            yield from _strings(v, k)
-    elif isinstance(obj, list):
-        for v in obj:
-            yield from _strings(v, key)
-    elif isinstance(obj, str):
-        yield key, obj
-
-
 def test_train_gold_is_all_train_and_has_no_text_fields():
     rows = _rows(GOLD)
     assert len(rows) >= 400
@@ -51,7 +42,7 @@ def test_train_gold_is_all_train_and_has_no_text_fields():
             assert t["kind"] in ("person", "org", "group", "country")
             assert t["kind"] != "country" or re.fullmatch(r"[A-Z]{3}", t["iso3"])
             assert t["mention"] is None or len(t["mention"]) == 2
-        for key, _value in _strings(r):
+        for key, _value in strings(r):
             assert key in ALLOWED_STRINGS, f"unexpected text field {key!r}"
 
 
@@ -99,14 +90,5 @@ def test_train_gold_offsets_fit_polnear_train_and_notes_quote_no_article_text():
                                                                    if r["doc_id"] == doc_id}
     for r in rows:
         doc = docs[r["doc_id"]]
-        att = next(a for a in doc["attributions"] if a["id"] == r["attribution"])
-        assert (att["content"]["start"], att["content"]["end"]) == (r["content"]["start"], r["content"]["end"])
+        check_against_article(r, doc)
         assert 0 <= r["content"]["start"] < r["content"]["end"] <= len(doc["text"])
-        for t in r["targets"]:
-            if t["mention"] is not None:
-                s, e = t["mention"]
-                assert 0 <= s < e <= len(doc["text"])
-        words = re.findall(r"\w+", r.get("note", "").lower())
-        text = " ".join(re.findall(r"\w+", doc["text"].lower()))
-        for i in range(len(words) - 5):
-            assert " ".join(words[i:i + 6]) not in text, f"{r['doc_id']} {r['attribution']}: note quotes the article"

@@ -30,6 +30,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from saidwhat.foreign.lexicon import Lang
+from saidwhat.resolve.dates import in_year_of
 
 _SETTINGS = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
 _REF = date(2001, 1, 15)     # a Monday: what dateparser reads is taken against it, then counted from publication
@@ -86,12 +87,7 @@ def _explicit(m: re.Match, month: int, code: str, pub: date | None) -> date | No
         return None
     if year:
         return _mk(int(year), got.month, got.day)
-    if pub is None:
-        return None
-    d = _mk(pub.year, got.month, got.day)
-    if d is not None and d > pub + timedelta(days=1):
-        d = _mk(pub.year - 1, got.month, got.day)
-    return d
+    return in_year_of(pub, got.month, got.day)
 
 
 def date_in(segment: str, pub: date | None, L: Lang) -> tuple[date, str] | None:
@@ -182,9 +178,4 @@ def dateline_date(text: str, pub: date | None, L: Lang) -> date | None:
         return None
     if year:
         return _mk(int(year.group(0)), got.month, got.day)
-    if pub is None:
-        return None
-    d = _mk(pub.year, got.month, got.day)
-    if d is not None and d > pub + timedelta(days=1):
-        d = _mk(pub.year - 1, got.month, got.day)
-    return d
+    return in_year_of(pub, got.month, got.day)

@@ -147,13 +147,19 @@ def dateline(text: str, pub: date | None) -> date | None:
             continue
         if _YEAR.search(raw):
             return got.date()
-        if pub is None:
-            return None
-        d = _mk(pub.year, got.month, got.day)
-        if d is not None and d > pub + timedelta(days=1):
-            d = _mk(pub.year - 1, got.month, got.day)
-        return d
+        return in_year_of(pub, got.month, got.day)
     return None
+
+
+def in_year_of(pub: date | None, month: int, day: int) -> date | None:
+    """A day written without its year ("December 29"): in the publication year, or in the year before
+    when that would put it after publication; None without a publication date."""
+    if pub is None:
+        return None
+    d = _mk(pub.year, month, day)
+    if d is not None and d > pub + timedelta(days=1):
+        d = _mk(pub.year - 1, month, day)
+    return d
 
 
 # a live blog's entry heading ("2:35 p.m.", "___") or a section rule: a statement's context stops there
