@@ -225,6 +225,15 @@ LABEL_RE = re.compile(r"^(\d+) (same|different|unsure)(?: \{([^}]*)\})? (.*)$")
 ADDED_RE = re.compile(r"^\+ (\S+) (\d+) (\d+) (\S+) (\d+) (\d+) (same|different|unsure)(?: \{([^}]*)\})? (.*)$")
 
 
+def _find(parent: dict, x):
+    """Union-find root of ``x`` in ``parent`` (added as its own root when new), with path halving."""
+    parent.setdefault(x, x)
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
 def _unit(docs: dict, doc: str, start: int, end: int) -> dict:
     att = next((a for a in docs[doc]["attributions"]
                 if a["content"]["start"] == start and a["content"]["end"] == end), None)
@@ -285,19 +294,12 @@ def build(polnear: Path, pool_path: str, judgments_path: str, out_dir: str, seed
     comps: list[set] = []
     for tag in sorted({t for p in pairs if p["label"] == "same" for t in p["tags"]}):
         parent: dict = {}
-
-        def find(x, parent=parent):
-            parent.setdefault(x, x)
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
         for p in pairs:
             if p["label"] == "same" and tag in p["tags"]:
-                parent[find(ukey(p["a"]))] = find(ukey(p["b"]))
+                parent[_find(parent, ukey(p["a"]))] = _find(parent, ukey(p["b"]))
         groups: dict = defaultdict(set)
         for x in list(parent):
-            groups[find(x)].add(x)
+            groups[_find(parent, x)].add(x)
         comps += [g for g in groups.values()]
     units = {ukey(p[s]): p[s] for p in pairs for s in ("a", "b")}
     comps.sort(key=lambda g: (min(docs[u[0]]["date"] for u in g), sorted(g)))
@@ -321,18 +323,11 @@ def build(polnear: Path, pool_path: str, judgments_path: str, out_dir: str, seed
                                      f"({p['label']})" for p in conflicts))
     # split by groups of documents linked by any judged pair
     parent = {}
-
-    def dfind(x):
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
     for p in pairs:
-        parent[dfind(p["a"]["doc"])] = dfind(p["b"]["doc"])
+        parent[_find(parent, p["a"]["doc"])] = _find(parent, p["b"]["doc"])
     groups = defaultdict(list)
     for p in pairs:
-        groups[dfind(p["a"]["doc"])].append(p)
+        groups[_find(parent, p["a"]["doc"])].append(p)
     order = sorted(groups, key=lambda g: sorted(q["a"]["doc"] for q in groups[g])[0])
     random.Random(seed).shuffle(order)
     total_pos = sum(p["label"] == "same" for p in pairs)
@@ -344,9 +339,9 @@ def build(polnear: Path, pool_path: str, judgments_path: str, out_dir: str, seed
         if split_of[g] == "tune":
             tune_pos += pos
     for p in pairs:
-        p["split"] = split_of[dfind(p["a"]["doc"])]
+        p["split"] = split_of[_find(parent, p["a"]["doc"])]
     for c in clusters:
-        c["split"] = split_of[dfind(c["units"][0]["doc"])]
+        c["split"] = split_of[_find(parent, c["units"][0]["doc"])]
         c["outlets"] = sorted({docs[u["doc"]]["publisher"] for u in c["units"]})
         c["dates"] = sorted({docs[u["doc"]]["date"] for u in c["units"]})
     pairs.sort(key=lambda p: (p["split"], p["a"]["doc"], p["a"]["start"], p["b"]["doc"], p["b"]["start"]))

@@ -63,14 +63,18 @@ def prepare(document: Document) -> Document:
     return document
 
 
+def quote_spans(doc) -> list[tuple[int, int]]:
+    """[open, close] character spans of a parsed document's quotations (where no date is read)."""
+    return [(q.open_at, (q.close_at if q.close_at is not None else q.end) + 1) for q in doc._.sw_quotes or []]
+
+
 def statements_of(doc, document: Document, settings: Settings | None = None) -> list[Statement]:
     """Resolve a parsed spaCy Doc into Statements and code their events (the last place a spaCy
     object is seen). The rules extractor's targets are chosen without phrase vectors (no transformer
     on that path)."""
     from saidwhat.resolve.build import build_statements  # defers rapidfuzz
-    quotes = [(q.open_at, (q.close_at if q.close_at is not None else q.end) + 1) for q in doc._.sw_quotes or []]
     vectors = (settings or Settings()).extractor != "rules"
-    stmts = build_statements(doc._.sw_candidates or [], doc._.sw_mentions or [], document, quotes,
+    stmts = build_statements(doc._.sw_candidates or [], doc._.sw_mentions or [], document, quote_spans(doc),
                              target_vectors=vectors)
     code_events(doc, stmts, document)
     return stmts

@@ -61,6 +61,11 @@ SplitOpt = Annotated[str, typer.Option(
                     "of a change) or all.")]
 
 
+def _check_split(split: str, splits: tuple[str, ...]) -> None:
+    if split not in splits:
+        raise typer.BadParameter("--split must be " + ", ".join(f"'{x}'" for x in splits[:-1]) + f" or '{splits[-1]}'")
+
+
 @eval_app.callback(help=EVAL_HELP, short_help="Score extraction against gold annotations "
                    "(statements gold, or PolNeAR).")
 def _eval_group() -> None:
@@ -187,8 +192,7 @@ def links_polnear(
     and over all pairs among the matched units of the gold clusters (gold/polnear_links/README.md)."""
     from saidwhat.eval.links_polnear import SPLITS, evaluate_links_polnear, format_scores
 
-    if split not in SPLITS:
-        raise typer.BadParameter("--split must be 'tune', 'lockbox' or 'all'")
+    _check_split(split, SPLITS)
     for path in (gold / "pairs.jsonl", gold / "clusters.jsonl"):
         if not path.is_file():
             raise fail(f"eval links-polnear: no such file: {path}")
@@ -224,8 +228,7 @@ def targets(
     """Score statement targets (whom a statement calls on, accuses, criticizes ...), speakers and dates
     against the PolNeAR target gold: target-set accuracy and target-item P/R/F1 over the attributions
     that a statement matches (token F1 >= 0.5, one to one)."""
-    if split not in targets_eval.SPLITS:
-        raise typer.BadParameter("--split must be 'tune', 'lockbox' or 'all'")
+    _check_split(split, targets_eval.SPLITS)
     if scope not in (None, "attributions", "statements"):
         raise typer.BadParameter("--scope must be 'attributions' or 'statements'")
     for path in (gold, polnear_file):

@@ -85,7 +85,7 @@ def examples(specs: list[str], seeds: bool, cache: Path | None = None) -> list[d
     from saidwhat.config import Settings
     from saidwhat.eval.statements import pair_tokens, tokens
     from saidwhat.eval.targets import _content, item_matches, predicted_items
-    from saidwhat.pipeline import load_nlp, parse_text, prepare
+    from saidwhat.pipeline import load_nlp, parse_text, prepare, quote_spans
     from saidwhat.resolve.build import build_statements
 
     nlp = load_nlp(Settings())
@@ -97,9 +97,8 @@ def examples(specs: list[str], seeds: bool, cache: Path | None = None) -> list[d
     for key, document, rows in sources:
         prepare(document)
         doc = nlp(parse_text(document))
-        quotes = [(q.open_at, (q.close_at if q.close_at is not None else q.end) + 1) for q in doc._.sw_quotes or []]
         trace: list = []
-        build_statements(doc._.sw_candidates or [], doc._.sw_mentions or [], document, quotes, trace=trace)
+        build_statements(doc._.sw_candidates or [], doc._.sw_mentions or [], document, quote_spans(doc), trace=trace)
         seed = key.startswith("seeds:")
         gtoks = [tokens(r["quote"] if seed else _content(document.text, r)) for r in rows]
         g2p = pair_tokens(gtoks, [tokens(s.quote) for s, _ in trace])
