@@ -74,7 +74,8 @@ bench: install
 # AVX512-BF16 CPU); then the
 # rules path's learned cue detector and the content-span chooser that uses its scores (~30 min). The cue
 # detectors: the perceptron (rules-only path) and the dense one (tok2vec vectors; the chooser's cue
-# scores, out-of-fold in training).
+# scores, out-of-fold in training). Last the event coder (~1 min): its CAMEO verb table from PETRARCH2, its
+# two classifiers on the own sentences and the labelled PolNeAR train sentences (gold/plover_polnear).
 MPNET = --train ../shared/polnear/train.jsonl --base mpnet --freeze 6 --adapt 16 --lr 5e-5 --epochs 3 \
 	--parse-features --int4 --crf --heldout 0 --bf16
 train: install
@@ -87,6 +88,8 @@ train: install
 		--out src/saidwhat/data/cue_model.json.gz --dense-out src/saidwhat/data/cue_dense.json.gz --seed 0
 	$(BIN)/python -m saidwhat.train.spans --train ../shared/polnear/train.jsonl \
 		--out src/saidwhat/data/span_model.json.gz --seed 0 --cue dense --cue-floor -3 --run-floor -2 --margin -4
+	$(BIN)/python tools/import_cameo_verbs.py
+	$(BIN)/python -m saidwhat.train.coder
 
 clean:
 	rm -rf $(VENV) saidwhat.db saidwhat.db-wal saidwhat.db-shm

@@ -70,13 +70,13 @@ def quote_spans(doc) -> list[tuple[int, int]]:
 
 def statements_of(doc, document: Document, settings: Settings | None = None) -> list[Statement]:
     """Resolve a parsed spaCy Doc into Statements and code their events (the last place a spaCy
-    object is seen). The rules extractor's targets are chosen without phrase vectors (no transformer
-    on that path)."""
+    object is seen). The rules extractor's targets are chosen without phrase vectors, and its events coded
+    without text vectors (no transformer on that path)."""
     from saidwhat.resolve.build import build_statements  # defers rapidfuzz
     vectors = (settings or Settings()).extractor != "rules"
     stmts = build_statements(doc._.sw_candidates or [], doc._.sw_mentions or [], document, quote_spans(doc),
                              target_vectors=vectors)
-    code_events(doc, stmts, document)
+    code_events(doc, stmts, document, vectors)
     return stmts
 
 
@@ -129,8 +129,9 @@ def sub_doc(doc, i: int, j: int, attrs, array):
     return sub
 
 
-def code_events(doc, stmts: list[Statement], document: Document) -> None:
-    """PLOVER type/mode and CAMEO code of each statement, from the article's own parse."""
+def code_events(doc, stmts: list[Statement], document: Document, vectors: bool = True) -> None:
+    """PLOVER type/mode and CAMEO code of each statement, from the article's own parse (``vectors``: the
+    coder's text-vector classifier too; the rules extractor's path runs no transformer)."""
     if not stmts:
         return
     from saidwhat.code.coder import code_many  # defers numpy
@@ -138,8 +139,10 @@ def code_events(doc, stmts: list[Statement], document: Document) -> None:
     attrs, array = parse_array(doc)
     docs = [sub_doc(doc, max(0, bisect_right(starts, s.start) - 1), bisect_left(starts, s.end), attrs, array)
             for s in stmts]
+    # the text-vector classifier reads the cue and content, the window the target model read (its vector reused)
+    read = [document.text[min(s.start, s.cue_start if s.cue_start is not None else s.start):s.end] for s in stmts]
     events = code_many([s.quote for s in stmts], [_coding_cue(s, document.text) for s in stmts],
-                       [s.negated for s in stmts], docs=docs)
+                       [s.negated for s in stmts], docs=docs, vectors=vectors, vector_texts=read)
     for s, ev in zip(stmts, events):
         s.event_type, s.event_mode, s.cameo = ev.event_type, ev.mode, ev.cameo
         s.event_confidence, s.event_reason = ev.confidence, ev.reason

@@ -91,6 +91,12 @@ def test_plain_statement_gets_no_event_unless_forced():
     assert ev.event_type is None and ev.cameo is None and ev.reason.startswith("no event"), (ev, ev.scores)
     forced = code_many([text], ["say"], abstain=False)[0]
     assert forced.event_type in TYPES
+    # an expression of value is no act, whatever words of request or support it holds
+    ev = code_statement("We value the balanced approach of our Armenian partners", cue="say")
+    assert ev.event_type is None and ev.reason.startswith("no event"), ev
+    # opposing the blame is no cooperation: no event, or the disapproval / rejection it voices
+    ev = code_statement("We strongly oppose attempts to blame us for the crisis", cue="say")
+    assert ev.event_type in (None, "ACCUSE", "REJECT"), ev
     # a statement that names an act is coded even with a neutral cue
     assert code_statement("We call on both sides to refrain from provocations", cue="say").event_type == "REQUEST"
 
@@ -157,4 +163,5 @@ def test_eval_plover_agrees_with_shared_scorer(tmp_path):
                                         str(pred), "--json"], capture_output=True, text=True, check=True).stdout)
     ours.pop("setting")
     assert ours == theirs
-    assert "WARNING" in CliRunner().invoke(app, ["eval", "plover", str(DEV)]).output   # trained on dev
+    # the shipped coder never trained on PLOVER dev: the report says its figures are held out
+    assert "held out" in CliRunner().invoke(app, ["eval", "plover", str(DEV)]).output

@@ -6,14 +6,14 @@ scorers (../shared/eval/polnear_score.py, ../shared/eval/plover_score.py) on pre
   the documents sorted by doc_id, every 8th from the first (11 articles, 429 gold attributions, 71,118
   characters; the stride takes one or two articles of each of the seven outlets, and 8 was chosen for the accurate tagger's
   time, before anything was scored): content exact and overlap F1 and source accuracy;
-- the PLOVER event coder on PLOVER dev (319 sentences): the shipped model (trained on those sentences
-  too, so its figure only shows that coding still works as shipped) and its recipe 5-fold cross-validated
-  (the honest figure of docs/actors-and-events.md): macro-F1 and accuracy.
+- the PLOVER event coder, as shipped (never trained on either set): on PLOVER dev (319 sentences, held out)
+  and on the tune part of the labelled PolNeAR sentences (gold/plover_polnear, split "tune": 62 real news
+  sentences with an event, held out of training): macro-F1 and accuracy.
 
 Every bar is 3 points under the figure measured when it was set (FIGURES below; nothing here was tuned).
 The tests skip where ../shared is absent and fail under CI=true (conftest.shared_required). Time on a quiet
-2-core machine (CPU seconds measured here): fast tagger ~16 s, accurate ~35 s, PLOVER shipped
-~5 s, cross-validated ~60 s."""
+2-core machine (CPU seconds measured here): fast tagger ~16 s, accurate ~35 s, PLOVER dev ~8 s, PolNeAR tune
+~8 s."""
 from __future__ import annotations
 
 import json
@@ -35,8 +35,9 @@ FIGURES = {
     # numpy: 0.769 / 0.908 / 0.944), both reading only the sentences that can hold an attribution
     "minilm": {"exact_f1": 0.670, "overlap_f1": 0.855, "source_accuracy": 0.915},
     "mpnet": {"exact_f1": 0.752, "overlap_f1": 0.889, "source_accuracy": 0.943},
-    "plover_shipped": {"macro_f1": 0.982, "accuracy": 0.984},
-    "plover_cv5": {"macro_f1": 0.814, "accuracy": 0.843},
+    # 2026-12-07, issue 35: a coder never trained on PLOVER dev (held-out figures)
+    "plover_shipped": {"macro_f1": 0.743, "accuracy": 0.768},
+    "plover_polnear_tune": {"macro_f1": 0.666, "accuracy": 0.677},
 }
 BARS = {name: {k: round(v - MARGIN, 3) for k, v in figs.items()} for name, figs in FIGURES.items()}
 
@@ -105,7 +106,15 @@ def test_plover_coder_as_shipped_on_plover_dev(shared_required, tmp_path):
     check("plover_shipped", {"macro_f1": res["macro_f1"], "accuracy": res["accuracy"]})
 
 
-@pytest.mark.slow
-def test_plover_coder_recipe_cross_validated_on_plover_dev(shared_required, tmp_path):
-    res = _plover_preds(shared_required, tmp_path, "--cv", "5")
-    check("plover_cv5", {"macro_f1": res["macro_f1"], "accuracy": res["accuracy"]})
+def test_plover_coder_as_shipped_on_polnear_tune(shared_required, tmp_path):
+    from saidwhat.train.coder import polnear_sentences
+
+    gold = tmp_path / "tune.jsonl"   # PolNeAR text, read from ../shared by offsets: only in tmp
+    with open(gold, "w", encoding="utf-8") as f:
+        for d in polnear_sentences("tune"):
+            if d["event_type"] != "NONE":
+                f.write(json.dumps(d) + "\n")
+    pred = tmp_path / "pred.jsonl"
+    saidwhat("eval", "plover", str(gold), "--json", "--pred-out", str(pred))
+    res = shared_score(shared_required / "eval" / "plover_score.py", gold, pred)
+    check("plover_polnear_tune", {"macro_f1": res["macro_f1"], "accuracy": res["accuracy"]})

@@ -41,12 +41,13 @@ def code_records(rows: list[dict], abstain: bool = True) -> list[dict]:
     """JSONL records in ({"id", "text"} + optional cue, negated, source, targets) -> coded records."""
     from saidwhat.code import code_many  # defers numpy
     from saidwhat.code.actors import source_and_targets  # defers numpy and rapidfuzz
-    from saidwhat.code.features import parse_many  # defers spaCy
+    from saidwhat.code.features import featurize, nlp  # defers spaCy
 
     texts = [r.get("text", r.get("quote")) for r in rows]
-    events = code_many(texts, [r.get("cue") for r in rows], [bool(r.get("negated")) for r in rows],
+    docs = list(nlp().pipe(texts, batch_size=64))     # parsed once, for the coder and the actors
+    events = code_many(texts, [r.get("cue") for r in rows], [bool(r.get("negated")) for r in rows], docs=docs,
                        abstain=abstain)
-    parsed = parse_many(texts)
+    parsed = [featurize(d) for d in docs]
     out = []
     for r, ev, p in zip(rows, events, parsed):
         src, _ids, codes = source_and_targets(r.get("text", ""), p.subject, p.objects,
@@ -77,7 +78,8 @@ def plover(
                                          help="PLOVER JSONL ({id, text, event_type, mode}), e.g. ../shared/plover/dev.jsonl")],
     json_: JsonOpt = False,
     cv: Annotated[int | None, typer.Option("--cv", min=2, help="K-fold cross-validation: retrain on the "
-                                              "other folds (+ own sentences) and score each held-out fold.")] = None,
+                                              "other folds (+ the coder's training sentences) and score each held-out "
+                                              "fold (the file is then training data).")] = None,
     pred_out: Annotated[Path | None, typer.Option("--pred-out", dir_okay=False,
                                                      help="Write the predictions as JSONL.")] = None,
 ) -> None:
@@ -99,7 +101,8 @@ def plover(
         seen = set(model().meta.get("trained_hashes", []))
         n_seen = sum(text_hash(g["text"]) in seen for g in gold)
         title = "shipped model" + (f" (WARNING: {n_seen} of {len(gold)} sentences were in its training data; "
-                                   "use --cv K for honest figures)" if n_seen else "")
+                                   "use --cv K for honest figures)" if n_seen else
+                                   " (held out: none of these sentences is in its training data)")
     if pred_out:
         with open(pred_out, "w", encoding="utf-8") as f:
             for p in preds:

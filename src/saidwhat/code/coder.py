@@ -1,7 +1,8 @@
 """Code a statement or sentence as a PLOVER event (type, mode), with the closest CAMEO code and a
 confidence. The cue (reporting verb of the statement) and the content decide together: the learned
-model reads the content's trigger, complements and cue-pattern hits; the cue lemma adds a prior; a few
-explicit rules settle the cases the issue names (concern is a disapproval, not a request).
+model reads the content's trigger, complements, cue-pattern hits and CAMEO verb-dictionary hits, and tells
+a plain statement of position (its NONE class) from an act; the cue lemma adds a prior; a few explicit
+rules settle the cases the issue names (concern is a disapproval, not a request).
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import numpy as np
 
 from saidwhat.code.features import Parsed, featurize, parse_many
 from saidwhat.code.lexicon import DEFAULT_MODE, TYPES, cameo_for, cues, verb_types
-from saidwhat.code.model import LogReg
+from saidwhat.code.model import LogReg, VectorLogReg, split
 
 # reporting cues that name the act themselves (lemma -> type, data/plover/verbs.tsv); "say", "add", "note" name none
 CUE_TYPES = verb_types()
@@ -35,7 +36,8 @@ _REGRET_OTHER = {"tone", "remark", "statement", "decision", "position", "attempt
                  "rhetoric", "comment", "policy", "behaviour", "behavior", "lack", "absence", "failure", "reluctance",
                  "approach", "stance", "choice", "unwillingness", "intention"}
 # below this probability a statement that names no act (no cue pattern near its main verb, a cue such as
-# "say") is a plain statement of position or assessment: CAMEO 01, which PLOVER drops
+# "say") is a plain statement of position or assessment: CAMEO 01, which PLOVER drops (the model's meta
+# "weak_p", chosen by train/coder.py with none_p; this when it does not say)
 ABSTAIN_P = 0.6
 # "we note with concern ...", "express deep concern over ...", "concern about ..." at the statement's start
 _CONCERN_START = re.compile(r"(\S+ ){0,3}((note|express|voice|view|regard|see) .{0,30})?\b(concern|alarm|dismay)\b")
@@ -45,6 +47,10 @@ _INTENT_TO_AGREE = {"AID", "COOPERATE", "RETREAT", "CONCEDE", "CONSULT", "SUPPOR
 _INTENT_TO_THREATEN = {"SANCTION", "COERCE", "ASSAULT"}
 # an explicit request anywhere in the statement: never a plain statement
 _REQ_PHRASE = re.compile(r"\b(call on|call upon|urge|demand that|appeal to|insist that) ")
+# the model's probability of NONE (a plain statement of position or assessment) from which a statement whose cue
+# names no act gets no event: the model's meta "none_p" (train/coder.py, chosen by cross-validation on its
+# training data), this when it does not say
+NONE_P = 0.5
 _THREAT = re.compile(r"\b(threaten|ultimatum|or else|unless|consequence|retaliat|will respond|reserve the right|will not hesitate)\b")
 
 
@@ -71,7 +77,9 @@ def model() -> LogReg:
 
 
 def _mode(p: Parsed, etype: str) -> str | None:
-    """The mode whose cue pattern matches nearest the trigger."""
+    """The mode of ``etype``: a cue pattern's inside the trigger's region, else the CAMEO verb dictionary's for
+    the trigger (or a verb it governs) when its code is of that type, else the cue pattern's nearest the
+    trigger, else the type's default."""
     best, dist = None, 10 ** 9
     center = (p.trigger_span[0] + p.trigger_span[1]) // 2
     for cu in cues():
@@ -82,11 +90,69 @@ def _mode(p: Parsed, etype: str) -> str | None:
             d = (0 if inside else abs(m.start() - center) + 1) * 100 - min(len(m.group(0)), 99)
             if d < dist:
                 best, dist = cu.mode, d
-    return best or DEFAULT_MODE.get(etype)
+    if best and dist < 100:
+        return best
+    cameo = next((mode for _, typ, mode in p.cameo if typ == etype and mode), None)
+    return cameo or best or DEFAULT_MODE.get(etype)
 
 
-def decide(p: Parsed, probs: np.ndarray, cue: str | None = None, abstain: bool = False
-           ) -> tuple[str | None, float, str]:
+def cameo_code(p: Parsed, etype: str, mode: str | None) -> str | None:
+    """The CAMEO code: the dictionary's for the trigger (or a verb it governs) when it is of the coded type and
+    mode, else the type and mode's representative code (data/plover/cameo.tsv)."""
+    for code, typ, m in p.cameo:
+        if typ == etype and (mode is None or m == mode):
+            return code
+    return cameo_for(etype, mode)
+
+
+@lru_cache(maxsize=1)
+def vector_model() -> VectorLogReg | None:
+    """The shipped text-vector classifier (data/plover/vector_model.json), or None."""
+    return VectorLogReg.load()
+
+
+def text_vectors(texts: list[str]):
+    """MiniLM vectors of ``texts`` (tagger/text_vectors.py), or None when the MiniLM base is not installed."""
+    from saidwhat.tagger.text_vectors import phrase_encoder
+    try:
+        return phrase_encoder().texts(texts)
+    except RuntimeError:
+        return None
+
+
+def blend(P: np.ndarray, texts: list[str], vm: VectorLogReg | None, encode=None) -> np.ndarray:
+    """The feature model's class probabilities ``P``, averaged with the text-vector classifier's (weight
+    ``vm.alpha``) for the statements whose best type the feature model gives less than ``vm.unsure``: a
+    sentence its features do not settle ("slammed", "bombarded", an act named by a noun) is read by its
+    meaning. Only those statements are encoded (the encoder costs several ms a statement); ``encode``: texts
+    -> vectors (default ``text_vectors``)."""
+    if vm is None or not len(P):
+        return P
+    unsure = np.flatnonzero(split(P)[0].max(1) < vm.unsure)
+    if not len(unsure):
+        return P
+    X = (encode or text_vectors)([texts[j] for j in unsure])
+    if X is None:
+        return P
+    out = P.copy()
+    out[unsure] = (1 - vm.alpha) * P[unsure] + vm.alpha * vm.proba(X)
+    return out
+
+
+def none_threshold() -> float:
+    return float(model().meta.get("none_p", NONE_P))
+
+
+def weak_threshold() -> float:
+    return float(model().meta.get("weak_p", ABSTAIN_P))
+
+
+def decide(p: Parsed, probs: np.ndarray, cue: str | None = None, abstain: bool = False, none_p: float = 0.0,
+           none_min: float = NONE_P, weak_min: float = ABSTAIN_P) -> tuple[str | None, float, str]:
+    """(type or None, confidence, reason) from the 16 type probabilities ``probs``. When ``abstain``, a
+    statement whose cue names no act gets none: when the model's probability ``none_p`` that it is a plain
+    statement of position reaches ``none_min``, or when its best type is weak (under ``weak_min``) and no cue
+    pattern hits its main verb's region; an explicit request phrase is a request all the same."""
     probs = probs.copy()
     reason = "model"
     ct = CUE_TYPES.get((cue or "").lower())
@@ -119,20 +185,26 @@ def decide(p: Parsed, probs: np.ndarray, cue: str | None = None, abstain: bool =
     conf = float(probs[TYPES.index(etype)])
     if reason.startswith("announced"):
         conf = max(conf, float(probs[k]))   # the act's own score is the evidence for its announcement
-    if (abstain and not ct and (reason == "model" or reason.startswith("announced")) and conf < ABSTAIN_P
-            and not any(k_.startswith("rt:") for k_ in p.feats)):
+    weak = conf < weak_min and not any(k_.startswith("rt:") for k_ in p.feats)
+    if abstain and not ct and (reason == "model" or reason.startswith("announced")) and (weak or none_p >= none_min):
         if _REQ_PHRASE.search(p.lemma_text):
             # a quote cut from a longer sentence ("... and called on Yerevan to withdraw ...") whose main verb is lost
             return "REQUEST", float(probs[TYPES.index("REQUEST")]), "request phrase in the statement"
+        if none_p >= none_min:
+            return None, round(float(none_p), 4), "no event: plain statement of position or assessment (CAMEO 01)"
         return None, round(1 - conf, 4), "no event: plain statement (position or assessment, CAMEO 01)"
     return etype, conf, reason
 
 
 def code_many(texts: Iterable[str], cues_: Iterable[str | None] | None = None,
               negated: Iterable[bool] | None = None, docs: list | None = None,
-              abstain: bool = True) -> list[Event]:
+              abstain: bool = True, vectors: bool = True, vector_texts: list[str] | None = None) -> list[Event]:
     """Code statements. ``docs``: the statements' contents already parsed (spaCy Docs, e.g.
     ``span.as_doc()`` of the article's parse), so nothing is parsed twice inside the pipeline.
+    ``vectors``: the statements the feature model is unsure of are read by the text-vector classifier too
+    (``blend``); False: the feature model alone (the rules extractor's path: no transformer).
+    ``vector_texts``: what the text-vector classifier reads of each statement (default: ``texts``; the pipeline
+    gives the cue and content as the target model read them, so the encoder's pass is shared).
     ``abstain``: a statement that names no act (no act word near its main verb, a neutral cue, a weak
     model score) gets no event (reason "no event: plain statement ..."), as PLOVER drops CAMEO 01;
     scoring against a PLOVER set, where every sentence holds an event, passes ``abstain=False``."""
@@ -148,13 +220,18 @@ def code_many(texts: Iterable[str], cues_: Iterable[str | None] | None = None,
     else:
         parsed = parse_many([texts[i] for i in todo], [cl[i] for i in todo])
     P = model().proba([p.feats for p in parsed])
+    if vectors:
+        vt = vector_texts if vector_texts is not None else texts
+        P = blend(P, [vt[i] for i in todo], vector_model())
+    P, none = split(P)
+    none_min, weak_min = none_threshold(), weak_threshold()
     for j, i in enumerate(todo):
-        etype, conf, reason = decide(parsed[j], P[j], cl[i], abstain)
+        etype, conf, reason = decide(parsed[j], P[j], cl[i], abstain, float(none[j]), none_min, weak_min)
         if etype is None:
             out[i] = Event(None, None, None, conf, reason, scores={t: round(float(x), 4) for t, x in zip(TYPES, P[j])})
             continue
         mode = _mode(parsed[j], etype)
-        out[i] = Event(etype, mode, cameo_for(etype, mode), round(conf, 4), reason,
+        out[i] = Event(etype, mode, cameo_code(parsed[j], etype, mode), round(conf, 4), reason,
                        scores={t: round(float(x), 4) for t, x in zip(TYPES, P[j])})
     return out
 

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from saidwhat.code.cameo_verbs import hit as cameo_hit
 from saidwhat.code.lexicon import cues, verb_types, word_classes
 from saidwhat.config import Settings
 
@@ -41,6 +42,8 @@ class Parsed:
     objects: list[str] = field(default_factory=list)  # its object / addressee phrases ("Baku", "on Yerevan")
     intent: str | None = None            # "fut" (will/would/plans to ... the act), "cond" (+ unless/if), None
     negated_trigger: bool = False        # the act itself is negated ("did not release", "will not allow")
+    # CAMEO verb-dictionary evidence (code, PLOVER type, mode) of the trigger's verb, then of the verbs it governs
+    cameo: list[tuple[str, str, str | None]] = field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -184,13 +187,14 @@ def featurize(doc, cue: str | None = None) -> Parsed:
     if tidx is not None and lemmas[tidx] in vt:
         for k in flags:
             f[f"x:{k}&tc:{vt[lemmas[tidx]]}"] = 1.0
+    cameo = _cameo_feats(doc, lemmas, trig[0] if trig is not None else None, f, flags)
     intent, negt = None, False
     if trig is not None:
         _class_feats(trig[0], f, flags)
         intent, negt = _intent(trig[0], doc)
         if intent:
             f["int:" + intent] = 1.0
-    return Parsed(lemmas, ltext, tidx, span, f, subject, objects, intent, negt)
+    return Parsed(lemmas, ltext, tidx, span, f, subject, objects, intent, negt, cameo)
 
 
 def _intent(t, doc) -> tuple[str | None, bool]:
@@ -218,6 +222,44 @@ def _intent(t, doc) -> tuple[str | None, bool]:
     cond = any(_lem(x) in ("unless", "if", "otherwise") for x in t.subtree) or any(
         _lem(x) == "unless" for x in doc)
     return ("cond" if cond else "fut"), neg
+
+
+def _cameo_feats(doc, lemmas: list[str], t, f: dict[str, float], flags: list[str]
+                 ) -> list[tuple[str, str, str | None]]:
+    """CAMEO verb-dictionary features (code/cameo_verbs.py): the PLOVER type the trigger's verb names by its
+    block (pv:) and by its most specific pattern (pp:), the same for the verbs it governs (pvx:, ppx:), crossed
+    with the region's modality, and the types of the sentence's other verbs (pvo:, context). Returns the
+    (code, type, mode) evidence of the trigger's verb, then of the verbs it governs."""
+    toks = [x.lower_ for x in doc]
+    found: list[tuple[str, str, str | None]] = []
+    near: dict[int, float] = {}
+    if t is not None:
+        near[t.i] = 1.5
+        for c in t.children:
+            if c.dep_ in ("xcomp", "ccomp", "conj") and c.pos_ in ("VERB", "AUX"):
+                near[c.i] = 1.0
+    for x in doc:
+        if x.pos_ != "VERB" and x.i not in near:
+            continue
+        h = cameo_hit(lemmas, toks, x.i)
+        if h is None:
+            continue
+        if x.i in near:
+            pre = "" if t is not None and x.i == t.i else "x"
+            if pre:
+                found.append(h.best)
+            else:
+                found.insert(0, h.best)
+            w = near[x.i]
+            f[f"pv{pre}:{h.type}"] = max(f.get(f"pv{pre}:{h.type}", 0.0), w)
+            if h.pattern_type:
+                f[f"pp{pre}:{h.pattern_type}"] = max(f.get(f"pp{pre}:{h.pattern_type}", 0.0), w)
+            if not pre:
+                for k in flags:
+                    f[f"x:{k}&pv:{h.pattern_type or h.type}"] = 1.0
+        else:
+            f[f"pvo:{h.pattern_type or h.type}"] = BAG_W
+    return found
 
 
 def _noun_classes(tok, nouns) -> set[str]:

@@ -298,7 +298,7 @@ class TargetCandidate:
     context: tuple[int, int] = (0, 0)   # the cue and content it is read in (text offsets)
 
     def phrase(self, text: str) -> tuple[str, int, int]:
-        """(context, start, end) of its first phrase, for the phrase encoder (target_vectors.py)."""
+        """(context, start, end) of its first phrase, for the phrase encoder (tagger/text_vectors.py)."""
         a, b = self.context
         s = self.spans[0]
         return text[a:b], s.start - a, s.end - a
@@ -416,7 +416,7 @@ def addressee_of_request(x: dict[str, float]) -> bool:
 
 class TargetModel:
     """Logistic weights over ``TargetCandidate.x`` features and, when trained with them, over the
-    context and phrase vectors (target_vectors.py); the threshold chosen on training data."""
+    context and phrase vectors (tagger/text_vectors.py); the threshold chosen on training data."""
 
     def __init__(self, weights: dict[str, float], threshold: float = 0.5, meta: dict | None = None,
                  context: list[float] | None = None, phrase: list[float] | None = None):
@@ -466,8 +466,8 @@ def target_model(vectors: bool = True) -> TargetModel:
 
 
 def phrase_vectors(found: list[TargetCandidate], text: str):
-    """(context vectors, phrase vectors) of candidates, one row each (target_vectors.py)."""
-    from saidwhat.resolve.target_vectors import phrase_encoder
+    """(context vectors, phrase vectors) of candidates, one row each (tagger/text_vectors.py)."""
+    from saidwhat.tagger.text_vectors import phrase_encoder
     return phrase_encoder().vectors([tc.phrase(text) for tc in found])
 
 

@@ -15,7 +15,7 @@ statement that pairs with a gold attribution (the scorers' token pairing) gives 
 target phrases name (``target_candidates``), labelled 1 when that actor is one of the gold targets.
 A logistic regression (L2, full-batch gradient descent in numpy, no standardisation: the features are
 0/1 or small) over the named features (resolve/targets.py) and the context and phrase vectors
-(target_vectors.py; ``--no-vectors``: without them) is fitted; ``--folds`` cross-validates it with the
+(tagger/text_vectors.py; ``--no-vectors``: without them) is fitted; ``--folds`` cross-validates it with the
 documents split into folds, and the threshold is the one that maximises the cross-validated F1 of
 target items (missed and spurious targets weigh the same); the model file records it with the
 training counts and the cross-validated target-set accuracy over statements whose gold has a target
@@ -174,7 +174,7 @@ def set_accuracy(exs: list[dict], probs: list[list[float]], threshold: float) ->
 
 
 def _vectors(exs: list[dict]) -> np.ndarray:
-    from saidwhat.resolve.target_vectors import phrase_encoder
+    from saidwhat.tagger.text_vectors import phrase_encoder
     items = [p for e in exs for p in e["phrases"]]
     if not items:
         return np.zeros((0, 768), dtype=np.float32)

@@ -1,4 +1,7 @@
-"""Contextual vectors of target phrases: how a statement speaks of the actor it names.
+"""Contextual vectors of texts and of phrases in them, from the MiniLM sentence encoder.
+
+Target phrases (resolve/targets.py): how a statement speaks of the actor it names. Whole statements
+(code/coder.py): what kind of act a statement reports, for the event coder's sentence classifier.
 
 all-MiniLM-L6-v2 as the project ships it (``saidwhat.tagger.bases``; run by the tagger's engine,
 onnxruntime int8 or numpy, no torch) reads the statement's cue and content; the vector of a phrase is
@@ -9,12 +12,14 @@ all its pieces (the sentence-transformers recipe for this model). "*Hillary Clin
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from functools import lru_cache
 
 import numpy as np
 
 MAX_PIECES = 96   # word pieces of context around a phrase (about 70 words)
 BATCH = 32
+RECENT = 4096     # context vectors kept: a statement's window read for its targets is not read again to code it
 
 
 class PhraseEncoder:
@@ -32,6 +37,7 @@ class PhraseEncoder:
         self.encoder = Encoder(base=self.base)
         self.tokenizer = load_tokenizer(self.base)
         self.width = self.base.hidden
+        self.recent: OrderedDict[tuple[int, ...], np.ndarray] = OrderedDict()
 
     def _window(self, context: str, a: int, b: int) -> tuple[tuple[int, ...], list[int]]:
         """Word-piece ids of the context (a window around [a, b) when it is longer than MAX_PIECES)
@@ -44,6 +50,23 @@ class PhraseEncoder:
             mid = (inside[0] + inside[-1]) // 2
             lo = max(0, min(mid - n // 2, len(enc.ids) - n))
         return tuple(enc.ids[lo:lo + n]), [i - lo for i in inside if lo <= i < lo + n]
+
+    def texts(self, texts: list[str]) -> np.ndarray:
+        """(n, 384) unit rows: each text's vector (the mean of its word pieces' states; a text longer than
+        MAX_PIECES pieces is read around its middle). A window read lately (by ``vectors``: the target
+        model reads each statement's cue and content) is not read again."""
+        out = np.zeros((len(texts), self.width), dtype=np.float32)
+        todo = []
+        for i, t in enumerate(texts):
+            ids, _ = self._window(t, 0, len(t))
+            v = self.recent.get(ids)
+            if v is None:
+                todo.append(i)
+            else:
+                out[i] = v
+        if todo:
+            out[todo] = self.vectors([(texts[i], 0, len(texts[i])) for i in todo])[0]
+        return out
 
     def vectors(self, items: list[tuple[str, int, int]]) -> tuple[np.ndarray, np.ndarray]:
         """(context vectors, phrase vectors), each (n, 384), unit rows: the mean of all the
@@ -69,11 +92,19 @@ class PhraseEncoder:
             for r, k in enumerate(part):
                 whole = h[r, 1:len(k) + 1].mean(0) if k else h[r, 0]
                 whole = whole / max(float(np.linalg.norm(whole)), 1e-9)
+                self._remember(k, whole)
                 for i, sel in windows[k]:
                     ctx[i] = whole
                     v = h[r, [j + 1 for j in sel]].mean(0) if sel else whole
                     phr[i] = v / max(float(np.linalg.norm(v)), 1e-9)
         return ctx, phr
+
+
+    def _remember(self, ids: tuple[int, ...], v: np.ndarray) -> None:
+        self.recent[ids] = v
+        self.recent.move_to_end(ids)
+        while len(self.recent) > RECENT:
+            self.recent.popitem(last=False)
 
 
 @lru_cache(maxsize=1)
