@@ -325,13 +325,14 @@ def main(argv: list[str] | None = None) -> int:
                     own = _figures(items, parsed, P, lambda d: not is_polnear(d)).get("macro_f1", 0.0)
                     used = float((split(softmax(oof.feat / meta["temperature"]))[0].max(1) < unsure).mean())
                     print(f"  alpha {alpha:.1f} unsure {unsure:.2f} (encoded {used:.2f}): {pol:.3f} / {own:.3f}")
-                    grid.append((alpha, unsure, pol, own))
+                    grid.append((alpha, unsure, pol, own, used))
             top = max(g[2] for g in grid)
-            alpha, unsure, pol, _ = max((g for g in grid if g[2] >= top - TIE), key=lambda g: (g[3], g[2]))
+            # within TIE of the best: the fewest statements encoded (the encoder's cost), then the best on own ones
+            alpha, unsure, pol, _, _ = max((g for g in grid if g[2] >= top - TIE), key=lambda g: (-g[4], g[3], g[2]))
             best = (alpha, unsure, pol)
             vmeta["alpha"], vmeta["unsure"] = best[0], best[1]
-            print(f"chosen (best on the PolNeAR training sentences, out of fold; within {TIE} of it the best on the "
-                  f"own ones): alpha {best[0]} unsure {best[1]}")
+            print(f"chosen (best on the PolNeAR training sentences, out of fold; within {TIE} of it the fewest "
+                  f"encoded, then the best on the own ones): alpha {best[0]} unsure {best[1]}")
         P = oof.probs(meta["temperature"], vmeta.get("temperature", 1.0), best[0], best[1])
         meta["none_p"], meta["weak_p"], grid = choose_abstention(parsed, labels, P)
         print(f"abstention (out of fold, the most plain statements dropped keeping {KEEP_EVENTS} of events): "
