@@ -206,6 +206,7 @@ def main() -> None:
     args = ap.parse_args()
 
     import spacy
+
     from saidwhat.config import Settings
 
     nlp = spacy.load(Settings().model, disable=["ner"])
@@ -242,50 +243,26 @@ def main() -> None:
     per_doc: Counter = Counter()
     chosen: dict[tuple, tuple[str, str]] = {}
 
-    def draw(candidates, typ, k, tag):
-        cands = list(candidates)
-        rng.shuffle(cands)
-        got = 0
-        for key in cands:
-            if got >= k:
-                break
-            if key in chosen or per_doc[key[0]] >= MAX_PER_DOC:
-                continue
-            chosen[key] = (typ, tag)
-            per_doc[key[0]] += 1
-            got += 1
-        return got
+    def draw(names, pools, k: int, tag: str, per: Counter) -> None:
+        # up to k candidates of each type, rarest types first (so that they are not crowded out by the
+        # per-article cap ``per``)
+        for typ in sorted(names, key=lambda t: len(pools[t])):
+            cands = list(pools[typ])
+            rng.shuffle(cands)
+            got = 0
+            for key in cands:
+                if got >= k:
+                    break
+                if key in chosen or per[key[0]] >= MAX_PER_DOC:
+                    continue
+                chosen[key] = (typ, tag)
+                per[key[0]] += 1
+                got += 1
 
-    # rarest guessed types first, so that they are not crowded out by the per-article cap
-    for typ in sorted(TYPES, key=lambda t: len(pool[t])):
-        draw(pool[typ], typ, PER_TYPE, "verb")
-    per_doc_kw: Counter = Counter()
-    for typ in sorted(KEYWORDS, key=lambda t: len(kwpool[t])):
-        cands = list(kwpool[typ])
-        rng.shuffle(cands)
-        got = 0
-        for key in cands:
-            if got >= KW_PER_TYPE:
-                break
-            if key in chosen or per_doc_kw[key[0]] >= MAX_PER_DOC:
-                continue
-            chosen[key] = (typ, "kw")
-            per_doc_kw[key[0]] += 1
-            got += 1
-
-    per_doc_st: Counter = Counter()
-    for typ in sorted(STRICT, key=lambda t: len(strictpool[t])):
-        cands = list(strictpool[typ])
-        rng.shuffle(cands)
-        got = 0
-        for key in cands:
-            if got >= STRICT_PER_TYPE:
-                break
-            if key in chosen or per_doc_st[key[0]] >= MAX_PER_DOC:
-                continue
-            chosen[key] = (typ, "strict")
-            per_doc_st[key[0]] += 1
-            got += 1
+    draw(TYPES, pool, PER_TYPE, "verb", per_doc)
+    # the keyword pools each have their own per-article cap
+    draw(KEYWORDS, kwpool, KW_PER_TYPE, "kw", Counter())
+    draw(STRICT, strictpool, STRICT_PER_TYPE, "strict", Counter())
 
     rows = [dict(doc_id=k[0], start=k[1], end=k[2], guess=v[0], pool=v[1]) for k, v in chosen.items()]
     rows.sort(key=lambda r: (r["pool"], r["guess"], r["doc_id"], r["start"]))
