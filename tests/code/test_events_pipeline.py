@@ -94,3 +94,18 @@ def test_the_coders_copy_of_a_span_is_spacys_as_doc_less_the_entities(nlp):
         assert featurize(ours) == featurize(theirs), (i, j)
         assert not ours.ents
     assert doc[5].head.i < 5 or doc[5].head.i >= 14 or any(t.head.i >= 14 or t.head.i < 5 for t in doc[5:14])  # a cut head
+
+
+def test_the_rules_path_codes_events_without_the_sentence_encoder(shared, monkeypatch):
+    import saidwhat.code.coder as coder
+
+    def refuse(texts):
+        raise AssertionError("the rules extractor's path must not run the sentence encoder")
+
+    monkeypatch.setattr(coder, "text_vectors", refuse)
+    paths = sorted(str(p) for p in (shared / "corpus" / "seeds").glob("*.txt"))[:2]
+    results = list(extract_paths(paths, Settings().with_(extractor="rules")))
+    errors = [r for r in results if not hasattr(r, "statements")]   # a document that failed (IngestError)
+    assert not errors, errors
+    stmts = [s for r in results for s in r.statements]
+    assert stmts and any(s.event_type for s in stmts)
