@@ -17,8 +17,8 @@ def test_texts_are_unit_vectors_and_a_window_read_for_targets_is_reused():
     text = "The ministry urged Baku to reopen the corridor without delay."
     ctx, _ = pe.vectors([(text, 19, 23)])             # as the target model reads it
     calls = []
-    real = pe.vectors
-    pe.vectors = lambda items: calls.append(len(items)) or real(items)   # type: ignore[method-assign]
+    real = pe.encoder.hidden
+    pe.encoder.hidden = lambda ids, mask: calls.append(len(ids)) or real(ids, mask)   # windows read in a pass
     X = pe.texts([text, "Police arrested dozens of protesters."])
     assert calls == [1]                               # only the new text was read
     assert np.allclose(X[0], ctx[0]) and np.allclose(np.linalg.norm(X, axis=1), 1, atol=1e-5)

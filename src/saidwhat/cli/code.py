@@ -44,10 +44,10 @@ def code_records(rows: list[dict], abstain: bool = True) -> list[dict]:
     from saidwhat.code.features import featurize, nlp  # defers spaCy
 
     texts = [r.get("text", r.get("quote")) for r in rows]
-    docs = list(nlp().pipe(texts, batch_size=64))     # parsed once, for the coder and the actors
-    events = code_many(texts, [r.get("cue") for r in rows], [bool(r.get("negated")) for r in rows], docs=docs,
-                       abstain=abstain)
-    parsed = [featurize(d) for d in docs]
+    cues = [r.get("cue") for r in rows]
+    # parsed and featurized once, for the coder and the actors
+    parsed = [featurize(d, c) for d, c in zip(nlp().pipe(texts, batch_size=64), cues)]
+    events = code_many(texts, cues, [bool(r.get("negated")) for r in rows], parsed=parsed, abstain=abstain)
     out = []
     for r, ev, p in zip(rows, events, parsed):
         src, _ids, codes = source_and_targets(r.get("text", ""), p.subject, p.objects,

@@ -198,13 +198,15 @@ def decide(p: Parsed, probs: np.ndarray, cue: str | None = None, abstain: bool =
 
 def code_many(texts: Iterable[str], cues_: Iterable[str | None] | None = None,
               negated: Iterable[bool] | None = None, docs: list | None = None,
-              abstain: bool = True, vectors: bool = True, vector_texts: list[str] | None = None) -> list[Event]:
+              abstain: bool = True, vectors: bool = True, vector_texts: list[str] | None = None,
+              parsed: list[Parsed] | None = None) -> list[Event]:
     """Code statements. ``docs``: the statements' contents already parsed (spaCy Docs, e.g.
     ``span.as_doc()`` of the article's parse), so nothing is parsed twice inside the pipeline.
     ``vectors``: the statements the feature model is unsure of are read by the text-vector classifier too
     (``blend``); False: the feature model alone (the rules extractor's path: no transformer).
     ``vector_texts``: what the text-vector classifier reads of each statement (default: ``texts``; the pipeline
-    gives the cue and content as the target model read them, so the encoder's pass is shared).
+    gives the cue and content as the target model read them, so the encoder's pass is shared). ``parsed``:
+    the statements already featurized (``featurize(doc, cue)``, one per text), so nothing is featurized twice.
     ``abstain``: a statement that names no act (no act word near its main verb, a neutral cue, a weak
     model score) gets no event (reason "no event: plain statement ..."), as PLOVER drops CAMEO 01;
     scoring against a PLOVER set, where every sentence holds an event, passes ``abstain=False``."""
@@ -215,7 +217,9 @@ def code_many(texts: Iterable[str], cues_: Iterable[str | None] | None = None,
     out: list[Event] = [Event(None, reason="negated" if ng[i] else "empty") for i in range(len(texts))]
     if not todo:
         return out
-    if docs is not None:
+    if parsed is not None:
+        parsed = [parsed[i] for i in todo]
+    elif docs is not None:
         parsed = [featurize(docs[i], cl[i]) for i in todo]
     else:
         parsed = parse_many([texts[i] for i in todo], [cl[i] for i in todo])

@@ -56,16 +56,15 @@ class PhraseEncoder:
         MAX_PIECES pieces is read around its middle). A window read lately (by ``vectors``: the target
         model reads each statement's cue and content) is not read again."""
         out = np.zeros((len(texts), self.width), dtype=np.float32)
-        todo = []
+        todo: dict[tuple[int, ...], list[tuple[int, list[int]]]] = {}
         for i, t in enumerate(texts):
             ids, _ = self._window(t, 0, len(t))
             v = self.recent.get(ids)
             if v is None:
-                todo.append(i)
+                todo.setdefault(ids, []).append((i, []))
             else:
                 out[i] = v
-        if todo:
-            out[todo] = self.vectors([(texts[i], 0, len(texts[i])) for i in todo])[0]
+        self._encode(todo, out, None)
         return out
 
     def vectors(self, items: list[tuple[str, int, int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -77,6 +76,13 @@ class PhraseEncoder:
         for i, it in enumerate(items):
             ids, sel = self._window(*it)
             windows.setdefault(ids, []).append((i, sel))
+        self._encode(windows, ctx, phr)
+        return ctx, phr
+
+    def _encode(self, windows: dict[tuple[int, ...], list[tuple[int, list[int]]]], ctx: np.ndarray,
+                phr: np.ndarray | None) -> None:
+        """One encoder pass per batch of windows: each window's vector into ``ctx`` at its rows, and (``phr``)
+        each row's phrase vector (the mean of its pieces ``sel``)."""
         keys = sorted(windows, key=len)
         b = self.base
         for s in range(0, len(keys), BATCH):
@@ -95,10 +101,9 @@ class PhraseEncoder:
                 self._remember(k, whole)
                 for i, sel in windows[k]:
                     ctx[i] = whole
-                    v = h[r, [j + 1 for j in sel]].mean(0) if sel else whole
-                    phr[i] = v / max(float(np.linalg.norm(v)), 1e-9)
-        return ctx, phr
-
+                    if phr is not None:
+                        v = h[r, [j + 1 for j in sel]].mean(0) if sel else whole
+                        phr[i] = v / max(float(np.linalg.norm(v)), 1e-9)
 
     def _remember(self, ids: tuple[int, ...], v: np.ndarray) -> None:
         self.recent[ids] = v
